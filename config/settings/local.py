@@ -1,0 +1,10 @@
+"""Laptop defaults: SQLite, console email, eager tasks, MFA optional."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env_bool
+
+DEBUG = env_bool("DEBUG", True)
+REQUIRE_MFA = env_bool("REQUIRE_MFA", False)
+# Serve static files straight from static/ without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

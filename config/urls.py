@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from partnership.core import views as core_views
+from partnership.meetings import views as meetings_views
+
+admin.site.site_header = "School partnership administration"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("partnership.accounts.urls")),
+    path("", include("partnership.directory.urls")),
+    path("meetings/", include("partnership.meetings.urls")),
+    path("plans/", include("partnership.plans.urls")),
+    path("outcomes/", include("partnership.outcomes.urls")),
+    path("calendar/<str:token>.ics", meetings_views.calendar_feed, name="calendar_feed"),
+    path("actions/", include("partnership.core.actions.urls")),
+    path("api/", include("partnership.api.urls")),
+    path("admin/", admin.site.urls),
+]

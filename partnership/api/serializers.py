@@ -1,0 +1,66 @@
+"""Output serializers for the v1 API: read-only views of what the access policy lets a user see."""
+
+from rest_framework import serializers
+
+from partnership.accounts.models import User
+from partnership.directory.models import Network, Partnership, RoleAssignment, School
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    school_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = ["id", "name", "slug", "summary", "school_count"]
+
+
+class SchoolSerializer(serializers.ModelSerializer):
+    laestab = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = School
+        fields = [
+            "id",
+            "urn",
+            "laestab",
+            "la_code",
+            "establishment_number",
+            "name",
+            "slug",
+            "phase",
+            "establishment_type",
+            "street",
+            "locality",
+            "town",
+            "postcode",
+            "website",
+        ]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "label", "subject", "school", "partnership", "started_on"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    roles = RoleSerializer(many=True, source="current_roles", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "full_name", "email", "job_title", "phone", "organisation", "school", "roles"]
+
+
+class NetworkMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="person.id")
+    full_name = serializers.CharField(source="person.full_name")
+    school = serializers.IntegerField(source="person.school_id", allow_null=True)
+    via_role = serializers.BooleanField()
+
+
+class NetworkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Network
+        fields = ["id", "partnership", "name", "slug", "kind", "role", "subject", "remit"]

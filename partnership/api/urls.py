@@ -1,0 +1,19 @@
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from partnership.api import actions, views
+
+router = DefaultRouter()
+router.register("partnerships", views.PartnershipViewSet, basename="partnership")
+router.register("schools", views.SchoolViewSet, basename="school")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("networks", views.NetworkViewSet, basename="network")
+router.register("actions", actions.ActionViewSet, basename="action")
+
+urlpatterns = [
+    path("v1/", include((router.urls, "api"), namespace="v1")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("", TemplateView.as_view(template_name="api/index.html"), name="api-docs"),
+]

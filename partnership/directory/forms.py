@@ -1,0 +1,76 @@
+from django import forms
+
+from partnership.directory.models import DecisionVote, School
+from partnership.directory.roles import SCHOOL_ROLES, SUBJECTS, Role
+
+
+class SchoolDetailsForm(forms.ModelForm):
+    website = forms.URLField(label="Website", required=False, assume_scheme="https")
+
+    class Meta:
+        model = School
+        fields = ["name", "phase", "establishment_type", "street", "locality", "town", "postcode", "website"]
+
+
+class AddSchoolForm(forms.Form):
+    urn = forms.RegexField(
+        label="School URN",
+        regex=r"^\d{6}$",
+        error_messages={"invalid": "Enter the school's 6-digit URN."},
+        help_text="The unique reference number from Get information about schools.",
+    )
+    joined_on = forms.DateField(label="Date joined (YYYY-MM-DD)", required=False)
+
+
+class WorkingPartyForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=150)
+    remit = forms.CharField(
+        label="Remit", widget=forms.Textarea, help_text="What the working party is for and what it will produce."
+    )
+
+
+class MemorandumForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200, initial="Memorandum of Understanding")
+    body = forms.CharField(label="Text of the memorandum", widget=forms.Textarea)
+    change_summary = forms.CharField(label="What changed from the last version", max_length=300, required=False)
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(label="Decision to be made", max_length=200)
+    description = forms.CharField(label="Background", widget=forms.Textarea, required=False)
+    closes_on = forms.DateField(label="Voting closes on (YYYY-MM-DD)", required=False)
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label="Your school's vote", choices=DecisionVote.Choice.choices)
+
+
+class CloseDecisionForm(forms.Form):
+    outcome = forms.CharField(label="Outcome", max_length=300)
+
+
+class AddNetworkMemberForm(forms.Form):
+    person = forms.ChoiceField(label="Person")
+
+    def __init__(self, *args, people=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Choose a person")] + [
+            (p.pk, f"{p.full_name} ({p.school.name if p.school else p.organisation or 'external'})") for p in people
+        ]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=[(v, label) for v, label in Role.choices if v in SCHOOL_ROLES])
+    subject = forms.ChoiceField(
+        label="Subject (for subject or curriculum leaders)",
+        required=False,
+        choices=[("", "Not a subject leader")] + [(s, s) for s in SUBJECTS],
+    )
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        data = super().clean() or {}
+        if data.get("role") == Role.SUBJECT_LEADER and not data.get("subject"):
+            self.add_error("subject", "Choose the subject this person leads.")
+        if data.get("role") != Role.SUBJECT_LEADER:
+            data["subject"] = ""
+        return data

@@ -1,0 +1,182 @@
+"""Reads for the directory. Each selector owns its joins so a page's query count stays flat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+
+from partnership.accounts.models import User
+from partnership.core.access import principal_for, visible_to
+from partnership.directory.models import (
+    Decision,
+    Membership,
+    MemorandumVersion,
+    Network,
+    NetworkMember,
+    Partnership,
+    RoleAssignment,
+    School,
+)
+from partnership.directory.roles import Role
+
+
+def _current_roles() -> Prefetch:
+    return Prefetch(
+        "role_assignments",
+        queryset=RoleAssignment.objects.current().select_related("partnership").order_by("role", "subject"),
+        to_attr="current_roles",
+    )
+
+
+def partnerships_for(user: Any) -> QuerySet[Partnership]:
+    return visible_to(user, Partnership).annotate(
+        school_count=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
+    )
+
+
+def partnership_schools(partnership: Partnership) -> QuerySet[Membership]:
+    return (
+        Membership.objects.current().filter(partnership=partnership).select_related("school").order_by("school__name")
+    )
+
+
+def partnership_people_in_roles(partnership: Partnership, role: str) -> QuerySet[User]:
+    return User.objects.filter(
+        pk__in=RoleAssignment.objects.current().filter(partnership=partnership, role=role).values("person_id")
+    ).order_by("full_name")
+
+
+def memorandum_current(partnership: Partnership) -> MemorandumVersion | None:
+    return (
+        MemorandumVersion.objects.filter(partnership=partnership)
+        .select_related("published_by")
+        .prefetch_related(Prefetch("agreements", queryset=_agreements_qs()))
+        .order_by("-number")
+        .first()
+    )
+
+
+def _agreements_qs() -> QuerySet[Any]:
+    from partnership.directory.models import MemorandumAgreement
+
+    return MemorandumAgreement.objects.select_related("school", "agreed_by").order_by("school__name")
+
+
+def memorandum_status(partnership: Partnership) -> dict[str, Any]:
+    """The current MoU version and, for each current member school, whether it has agreed it."""
+    version = memorandum_current(partnership)
+    members = list(partnership_schools(partnership))
+    agreed = {a.school_id: a for a in version.agreements.all()} if version else {}
+    rows = [{"school": m.school, "agreement": agreed.get(m.school_id)} for m in members]
+    return {"version": version, "rows": rows, "agreed_count": sum(1 for r in rows if r["agreement"])}
+
+
+def decisions_for(partnership: Partnership) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(partnership=partnership)
+        .select_related("proposed_by")
+        .prefetch_related("votes__school")
+        .order_by("-opened_at")
+    )
+
+
+def decision_tally(decision: Decision, members: list[Membership]) -> dict[str, Any]:
+    votes = {v.school_id: v for v in decision.votes.all()}
+    rows = [{"school": m.school, "vote": votes.get(m.school_id)} for m in members]
+    counts = {choice: sum(1 for v in votes.values() if v.choice == choice) for choice in ("for", "against", "abstain")}
+    return {"rows": rows, "counts": counts, "not_voted": sum(1 for r in rows if r["vote"] is None)}
+
+
+def schools_for(user: Any, query: str = "") -> QuerySet[School]:
+    qs = visible_to(user, School)
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query) | Q(urn=query) | Q(town__icontains=query) | Q(postcode__icontains=query)
+        )
+    return qs.order_by("name")
+
+
+def school_people(school: School) -> QuerySet[User]:
+    return User.objects.filter(school=school, is_active=True).prefetch_related(_current_roles()).order_by("full_name")
+
+
+def school_partnerships(school: School) -> QuerySet[Membership]:
+    return Membership.objects.current().filter(school=school).select_related("partnership")
+
+
+def people_for(user: Any, *, query: str = "", role: str = "", school_id: int | None = None) -> QuerySet[User]:
+    qs = visible_to(user, User).filter(is_active=True).select_related("school").prefetch_related(_current_roles())
+    if query:
+        qs = qs.filter(
+            Q(full_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(job_title__icontains=query)
+            | Q(school__name__icontains=query)
+            | Q(organisation__icontains=query)
+        )
+    if role:
+        qs = qs.filter(pk__in=RoleAssignment.objects.current().filter(role=role).values("person_id"))
+    if school_id:
+        qs = qs.filter(school_id=school_id)
+    return qs.order_by("full_name")
+
+
+def networks_for(user: Any) -> QuerySet[Network]:
+    return (
+        visible_to(user, Network)
+        .filter(closed_on__isnull=True)
+        .select_related("partnership")
+        .order_by("partnership__name", "kind", "name")
+    )
+
+
+def _role_members_q(network: Network) -> Q:
+    assignments = RoleAssignment.objects.current().filter(
+        role=network.role,
+        school_id__in=Membership.objects.current().filter(partnership_id=network.partnership_id).values("school_id"),
+    )
+    if network.subject:
+        assignments = assignments.filter(subject=network.subject)
+    return Q(pk__in=assignments.values("person_id"))
+
+
+def network_members(network: Network) -> list[dict[str, Any]]:
+    """Everyone in the network: those whose current role brings them in, and manual members.
+
+    Role members are computed from roles today, so a new SENCO appears at once and a leaver
+    (role ended, account disabled or school left the partnership) drops out. Two queries.
+    """
+    manual = {m.person_id: m for m in NetworkMember.objects.filter(network=network)}
+    role_q = _role_members_q(network) if network.kind == Network.Kind.ROLE and network.role else Q(pk__in=[])
+    people = (
+        User.objects.filter(role_q | Q(pk__in=NetworkMember.objects.filter(network=network).values("person_id")))
+        .filter(is_active=True)
+        .annotate(via_role=ExpressionWrapper(role_q, output_field=BooleanField()))
+        .select_related("school")
+        .order_by("school__name", "full_name")
+    )
+    return [{"person": p, "via_role": p.via_role, "manual": manual.get(p.pk)} for p in people]
+
+
+def my_networks(user: Any) -> list[Network]:
+    """Networks the person belongs to, by role or manual membership."""
+    principal = principal_for(user)
+    if principal.user_id is None:
+        return []
+    networks = list(networks_for(user))
+    manual_ids = set(NetworkMember.objects.filter(person=user).values_list("network_id", flat=True))
+    subjects = set(
+        RoleAssignment.objects.current().filter(person=user, role=Role.SUBJECT_LEADER).values_list("subject", flat=True)
+    )
+    mine = []
+    for network in networks:
+        by_role = (
+            network.kind == Network.Kind.ROLE
+            and network.partnership_id in principal.school_partnerships
+            and network.role in principal.school_roles
+            and (not network.subject or network.subject in subjects)
+        )
+        if by_role or network.pk in manual_ids:
+            mine.append(network)
+    return mine

@@ -1,0 +1,358 @@
+"""Writes for the directory: partnerships, membership, roles, networks, MoU and decisions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.text import slugify
+
+from partnership.core import audit
+from partnership.core.errors import ApplicationError
+from partnership.directory.models import (
+    Decision,
+    DecisionVote,
+    Membership,
+    MemorandumAgreement,
+    MemorandumVersion,
+    Network,
+    NetworkMember,
+    Partnership,
+    RoleAssignment,
+    School,
+)
+from partnership.directory.roles import DEFAULT_ROLE_NETWORKS, PARTNERSHIP_ROLES, SCHOOL_ROLES
+
+
+@transaction.atomic
+def partnership_create(
+    *, name: str, summary: str = "", actor: Any = None, request: HttpRequest | None = None
+) -> Partnership:
+    partnership = Partnership(name=name.strip(), slug=slugify(name.strip())[:160], summary=summary)
+    partnership.full_clean()
+    partnership.save()
+    for network_name, role, subject in DEFAULT_ROLE_NETWORKS:
+        network = Network(
+            partnership=partnership,
+            name=network_name,
+            slug=slugify(network_name),
+            kind=Network.Kind.ROLE,
+            role=role,
+            subject=subject,
+        )
+        network.full_clean()
+        network.save()
+    audit.record(actor, "create", partnership, request=request)
+    return partnership
+
+
+@transaction.atomic
+def school_join_partnership(
+    *,
+    partnership: Partnership,
+    school: School,
+    joined_on: datetime.date | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    if Membership.objects.filter(partnership=partnership, school=school, left_on__isnull=True).exists():
+        raise ApplicationError(f"{school.name} is already a member of {partnership.name}.")
+    membership = Membership(partnership=partnership, school=school, joined_on=joined_on or timezone.localdate())
+    membership.full_clean()
+    membership.save()
+    audit.record(
+        actor,
+        "create",
+        membership,
+        detail={"school": school.name, "joined_on": str(membership.joined_on)},
+        request=request,
+        school_id=school.pk,
+        partnership_id=partnership.pk,
+    )
+    return membership
+
+
+@transaction.atomic
+def school_leave_partnership(
+    *,
+    membership: Membership,
+    left_on: datetime.date | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> Membership:
+    if membership.left_on is not None:
+        raise ApplicationError("This school has already left.")
+    left_on = left_on or timezone.localdate()
+    if left_on < membership.joined_on:
+        raise ApplicationError("The leaving date must be on or after the joining date.", field="left_on")
+    membership.left_on = left_on
+    membership.full_clean()
+    membership.save(update_fields=["left_on"])
+    audit.record(
+        actor,
+        "update",
+        membership,
+        detail={"left_on": [None, str(left_on)]},
+        request=request,
+        school_id=membership.school_id,
+        partnership_id=membership.partnership_id,
+    )
+    return membership
+
+
+SCHOOL_FIELDS = ["name", "phase", "establishment_type", "street", "locality", "town", "postcode", "website"]
+
+
+@transaction.atomic
+def school_update(*, school: School, data: dict[str, Any], actor: Any, request: HttpRequest | None = None) -> School:
+    before = audit.snapshot(school, SCHOOL_FIELDS)
+    for name in SCHOOL_FIELDS:
+        if name in data:
+            setattr(school, name, data[name])
+    school.full_clean()
+    school.save()
+    diff = audit.changes(before, audit.snapshot(school, SCHOOL_FIELDS))
+    if diff:
+        audit.record(actor, "update", school, detail={"changes": diff}, request=request)
+    return school
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    person: Any,
+    role: str,
+    actor: Any,
+    school: School | None = None,
+    partnership: Partnership | None = None,
+    subject: str = "",
+    request: HttpRequest | None = None,
+) -> RoleAssignment:
+    """Give a person a role. School roles are held at the person's own school."""
+    if role in SCHOOL_ROLES:
+        if school is None or person.school_id != school.pk:
+            raise ApplicationError("School roles are held at the person's own school.", field="role")
+        partnership = None
+    elif role in PARTNERSHIP_ROLES:
+        if partnership is None:
+            raise ApplicationError("This role is held in a partnership.", field="role")
+        school = None
+    else:
+        raise ApplicationError("That role cannot be assigned here.", field="role")
+    if (
+        RoleAssignment.objects.current()
+        .filter(person=person, role=role, school=school, partnership=partnership, subject=subject)
+        .exists()
+    ):
+        raise ApplicationError(f"{person} already holds this role.", field="role")
+    assignment = RoleAssignment(person=person, role=role, school=school, partnership=partnership, subject=subject)
+    assignment.full_clean()
+    assignment.save()
+    audit.record(
+        actor,
+        "create",
+        assignment,
+        detail={"person": person.email, "role": role, "subject": subject},
+        request=request,
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_end(
+    *, assignment: RoleAssignment, actor: Any, ended_on: datetime.date | None = None, request: HttpRequest | None = None
+) -> RoleAssignment:
+    """End a role (a leaver, or a change of job). Role networks drop the person from that day."""
+    ended_on = ended_on or timezone.localdate()
+    if assignment.ended_on is not None and assignment.ended_on <= timezone.localdate():
+        raise ApplicationError("This role has already ended.")
+    assignment.ended_on = max(ended_on, assignment.started_on)
+    assignment.save(update_fields=["ended_on"])
+    audit.record(actor, "update", assignment, detail={"ended_on": [None, str(assignment.ended_on)]}, request=request)
+    return assignment
+
+
+@transaction.atomic
+def working_party_create(
+    *, partnership: Partnership, name: str, remit: str, actor: Any, request: HttpRequest | None = None
+) -> Network:
+    network = Network(
+        partnership=partnership,
+        name=name.strip(),
+        slug=slugify(name.strip())[:160],
+        remit=remit.strip(),
+        kind=Network.Kind.WORKING_PARTY,
+    )
+    if Network.objects.filter(partnership=partnership, slug=network.slug).exists():
+        raise ApplicationError("There is already a network or working party with this name.", field="name")
+    network.full_clean()
+    network.save()
+    audit.record(actor, "create", network, detail={"remit": network.remit}, request=request)
+    return network
+
+
+@transaction.atomic
+def network_member_add(
+    *, network: Network, person: Any, actor: Any, request: HttpRequest | None = None
+) -> NetworkMember:
+    try:
+        with transaction.atomic():
+            member = NetworkMember.objects.create(network=network, person=person, added_by=actor)
+    except IntegrityError as exc:
+        raise ApplicationError(f"{person} is already a member of {network.name}.") from exc
+    audit.record(
+        actor, "create", member, detail={"person": person.email}, request=request, partnership_id=network.partnership_id
+    )
+    return member
+
+
+@transaction.atomic
+def network_member_remove(*, member: NetworkMember, actor: Any, request: HttpRequest | None = None) -> None:
+    audit.record(
+        actor,
+        "delete",
+        member,
+        detail={"person": member.person.email},
+        request=request,
+        partnership_id=member.network.partnership_id,
+    )
+    member.delete()
+
+
+@transaction.atomic
+def memorandum_publish(
+    *,
+    partnership: Partnership,
+    title: str,
+    body: str,
+    change_summary: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> MemorandumVersion:
+    """Publish a new version. Earlier versions and their agreements are kept; schools agree again."""
+    last = MemorandumVersion.objects.select_for_update().filter(partnership=partnership).order_by("-number").first()
+    version = MemorandumVersion(
+        partnership=partnership,
+        number=(last.number + 1) if last else 1,
+        title=title.strip() or "Memorandum of Understanding",
+        body=body,
+        change_summary=change_summary.strip(),
+        published_by=actor,
+    )
+    version.full_clean()
+    version.save()
+    audit.record(actor, "create", version, detail={"number": version.number}, request=request)
+    return version
+
+
+@transaction.atomic
+def memorandum_agree(
+    *, version: MemorandumVersion, school: School, actor: Any, request: HttpRequest | None = None
+) -> MemorandumAgreement:
+    latest = MemorandumVersion.objects.filter(partnership_id=version.partnership_id).order_by("-number").first()
+    if latest is None or latest.pk != version.pk:
+        raise ApplicationError("Only the current version of the memorandum can be agreed.")
+    if not Membership.objects.current().filter(partnership_id=version.partnership_id, school=school).exists():
+        raise ApplicationError(f"{school.name} is not a current member of this partnership.")
+    agreement, created = MemorandumAgreement.objects.get_or_create(
+        version=version, school=school, defaults={"agreed_by": actor}
+    )
+    if not created:
+        raise ApplicationError(f"{school.name} has already agreed this version.")
+    audit.record(
+        actor,
+        "create",
+        agreement,
+        detail={"version": version.number},
+        request=request,
+        school_id=school.pk,
+        partnership_id=version.partnership_id,
+    )
+    return agreement
+
+
+@transaction.atomic
+def decision_open(
+    *,
+    partnership: Partnership,
+    title: str,
+    description: str,
+    closes_on: datetime.date | None,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Decision:
+    decision = Decision(
+        partnership=partnership, title=title.strip(), description=description, closes_on=closes_on, proposed_by=actor
+    )
+    decision.full_clean()
+    decision.save()
+    audit.record(actor, "create", decision, request=request)
+    return decision
+
+
+@transaction.atomic
+def decision_vote(
+    *, decision: Decision, school: School, choice: str, actor: Any, request: HttpRequest | None = None
+) -> DecisionVote:
+    """Record the school's vote: one per school; a school may change its vote while the decision is open."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != Decision.Status.OPEN:
+        raise ApplicationError("Voting on this decision has closed.")
+    if not Membership.objects.current().filter(partnership_id=decision.partnership_id, school=school).exists():
+        raise ApplicationError(f"{school.name} is not a current member of this partnership.")
+    if choice not in DecisionVote.Choice.values:
+        raise ApplicationError("Choose for, against or abstain.", field="choice")
+    vote = DecisionVote.objects.filter(decision=decision, school=school).first()
+    before = vote.choice if vote else None
+    if vote is None:
+        vote = DecisionVote(decision=decision, school=school, choice=choice, cast_by=actor)
+    else:
+        vote.choice, vote.cast_by, vote.cast_at = choice, actor, timezone.now()
+    vote.full_clean()
+    vote.save()
+    audit.record(
+        actor,
+        "vote",
+        decision,
+        detail={"school": school.name, "choice": [before, choice]},
+        request=request,
+        school_id=school.pk,
+        partnership_id=decision.partnership_id,
+    )
+    return vote
+
+
+@transaction.atomic
+def decision_close(*, decision: Decision, outcome: str, actor: Any, request: HttpRequest | None = None) -> Decision:
+    if decision.status != Decision.Status.OPEN:
+        raise ApplicationError("This decision is already closed.")
+    decision.status = Decision.Status.CLOSED
+    decision.outcome = outcome.strip()
+    decision.closed_at = timezone.now()
+    decision.full_clean()
+    decision.save()
+    audit.record(
+        actor, "update", decision, detail={"status": ["open", "closed"], "outcome": decision.outcome}, request=request
+    )
+    return decision
+
+
+__all__ = [
+    "partnership_create",
+    "school_join_partnership",
+    "school_leave_partnership",
+    "school_update",
+    "role_assign",
+    "role_end",
+    "working_party_create",
+    "network_member_add",
+    "network_member_remove",
+    "memorandum_publish",
+    "memorandum_agree",
+    "decision_open",
+    "decision_vote",
+    "decision_close",
+]

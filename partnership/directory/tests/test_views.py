@@ -1,0 +1,55 @@
+"""Directory pages that change things: what a headteacher and a coordinator can do from the page."""
+
+import pytest
+
+from partnership.accounts.models import Invitation
+from partnership.accounts.services import invitation_create
+from partnership.core.models import AuditEvent
+from partnership.directory import selectors
+from partnership.directory.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_head_gives_a_teacher_the_senco_role_and_the_network_follows(client, world):
+    client.force_login(world["head"])
+    response = client.post(f"/people/{world['teacher'].pk}/roles/add/", {"role": Role.SENCO})
+    assert response.status_code == 302
+    members = {row["person"].pk for row in selectors.network_members(world.network)}
+    assert world["teacher"].pk in members
+    assert AuditEvent.objects.filter(verb="create", object_type="directory.roleassignment").exists()
+
+
+def test_subject_leader_needs_a_subject(client, world):
+    client.force_login(world["head"])
+    response = client.post(f"/people/{world['teacher'].pk}/roles/add/", {"role": Role.SUBJECT_LEADER}, follow=True)
+    assert b"Choose the subject" in response.content
+    assert not world["teacher"].role_assignments.filter(role=Role.SUBJECT_LEADER).exists()
+
+
+def test_head_sees_and_withdraws_a_pending_invitation(client, world):
+    invitation, raw = invitation_create(
+        invited_by=world["head"], email="new@own.test", full_name="New Person", roles=[Role.TEACHER], school=world.own
+    )
+    client.force_login(world["head"])
+    assert b"new@own.test" in client.get(f"/schools/{world.own.slug}/").content
+    client.post(f"/invitations/{invitation.pk}/withdraw/")
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None
+    assert client.get(f"/invitations/{raw}/").status_code == 404
+
+
+def test_colleagues_do_not_see_pending_invitations(client, world):
+    invitation_create(
+        invited_by=world["head"], email="new@own.test", full_name="New Person", roles=[Role.TEACHER], school=world.own
+    )
+    client.force_login(world["teacher"])
+    assert b"new@own.test" not in client.get(f"/schools/{world.own.slug}/").content
+
+
+def test_people_csv_escapes_formulas(client, world):
+    world["teacher"].job_title = '=HYPERLINK("http://evil")'
+    world["teacher"].save()
+    client.force_login(world["head"])
+    body = client.get("/people/export.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert "head@outside.test" not in body

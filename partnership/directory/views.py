@@ -1,0 +1,689 @@
+"""Directory pages. Each view: parse input, check the access policy, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from partnership.accounts.forms import InvitationForm
+from partnership.accounts.models import Invitation, User
+from partnership.accounts.services import invitation_create, invitation_revoke, user_set_active
+from partnership.core import access
+from partnership.core.errors import ApplicationError
+from partnership.core.exports import csv_response
+from partnership.core.models import AuditEvent
+from partnership.core.pages import crumbs, form_error, get_or_deny
+from partnership.directory import selectors, services
+from partnership.directory.forms import (
+    AddNetworkMemberForm,
+    AddSchoolForm,
+    CloseDecisionForm,
+    DecisionForm,
+    MemorandumForm,
+    RoleForm,
+    SchoolDetailsForm,
+    VoteForm,
+    WorkingPartyForm,
+)
+from partnership.directory.models import (
+    Decision,
+    Membership,
+    Network,
+    NetworkMember,
+    Partnership,
+    RoleAssignment,
+    School,
+)
+from partnership.directory.roles import Role
+from partnership.meetings.selectors import network_meetings
+
+_get = get_or_deny
+
+
+_form_error = form_error
+
+
+_crumbs = crumbs
+
+
+# --- Partnerships -------------------------------------------------------------------------------
+
+
+@login_required
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "directory/partnership_list.html",
+        {"partnerships": selectors.partnerships_for(request.user), "crumbs": _crumbs(("Partnerships", ""))},
+    )
+
+
+@login_required
+def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, slug=slug)
+    memberships = list(selectors.partnership_schools(partnership))
+    can_manage = access.can(request.user, "manage", partnership)
+    return render(
+        request,
+        "directory/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "memberships": memberships,
+            "coordinators": selectors.partnership_people_in_roles(partnership, Role.COORDINATOR),
+            "externals": selectors.partnership_people_in_roles(partnership, Role.EXTERNAL_ADVISER),
+            "networks": Network.objects.filter(partnership=partnership, closed_on__isnull=True),
+            "memorandum": selectors.memorandum_status(partnership),
+            "decisions": selectors.decisions_for(partnership)[:5],
+            "can_manage": can_manage,
+            "invitations": Invitation.objects.pending().filter(partnership=partnership) if can_manage else [],
+            "crumbs": _crumbs(("Partnerships", reverse("directory:partnership_list")), (partnership.name, "")),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_add_school(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, "manage", slug=slug)
+    form = AddSchoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        school = School.objects.filter(urn=form.cleaned_data["urn"]).first()
+        if school is None:
+            form.add_error(
+                "urn", "No school with this URN is on the platform yet. Ask an administrator to import it from GIAS."
+            )
+        else:
+            try:
+                services.school_join_partnership(
+                    partnership=partnership,
+                    school=school,
+                    joined_on=form.cleaned_data["joined_on"],
+                    actor=request.user,
+                    request=request,
+                )
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"{school.name} has joined {partnership.name}.")
+                return redirect("directory:partnership_detail", slug=slug)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Add a school to {partnership.name}",
+            "submit": "Add school",
+            "crumbs": _crumbs(
+                (partnership.name, reverse("directory:partnership_detail", args=[slug])), ("Add a school", "")
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    partnership = _get(request, Partnership, "manage", slug=slug)
+    membership = get_object_or_404(Membership, pk=pk, partnership=partnership)
+    try:
+        services.school_leave_partnership(membership=membership, actor=request.user, request=request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{membership.school.name} has left {partnership.name}.")
+    return redirect("directory:partnership_detail", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partnership_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, "manage", slug=slug)
+    form = InvitationForm(request.POST or None, at_school=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_create(
+                invited_by=request.user,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                roles=form.cleaned_data["roles"],
+                partnership=partnership,
+                request=request,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"An invitation has been emailed to {form.cleaned_data['email']}.")
+            return redirect("directory:partnership_detail", slug=slug)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Invite an external partner or coordinator to {partnership.name}",
+            "submit": "Send invitation",
+            "crumbs": _crumbs((partnership.name, reverse("directory:partnership_detail", args=[slug])), ("Invite", "")),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def working_party_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, "manage", slug=slug)
+    form = WorkingPartyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            network = services.working_party_create(
+                partnership=partnership, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"Working party “{network.name}” created. Add its members below.")
+            return redirect("directory:network_detail", pk=network.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Set up a working party",
+            "submit": "Create working party",
+            "crumbs": _crumbs(
+                (partnership.name, reverse("directory:partnership_detail", args=[slug])), ("New working party", "")
+            ),
+        },
+    )
+
+
+@login_required
+def memorandum_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, slug=slug)
+    status = selectors.memorandum_status(partnership)
+    version = status["version"]
+    principal = access.principal_for(request.user)
+    own_row = next((r for r in status["rows"] if r["school"].pk == principal.school_id), None)
+    return render(
+        request,
+        "directory/memorandum.html",
+        {
+            "partnership": partnership,
+            "memorandum": status,
+            "history": partnership.memorandum_versions.select_related("published_by").order_by("-number"),
+            "can_manage": access.can(request.user, "manage", partnership),
+            "can_agree": version is not None
+            and own_row is not None
+            and own_row["agreement"] is None
+            and access.can(request.user, "agree", version),
+            "crumbs": _crumbs(
+                (partnership.name, reverse("directory:partnership_detail", args=[slug])),
+                ("Memorandum of Understanding", ""),
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def memorandum_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, "manage", slug=slug)
+    current = selectors.memorandum_current(partnership)
+    form = MemorandumForm(
+        request.POST or None, initial={"title": current.title, "body": current.body} if current else None
+    )
+    if request.method == "POST" and form.is_valid():
+        version = services.memorandum_publish(
+            partnership=partnership, actor=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(
+            request, f"Version {version.number} published. Each school's headteacher is asked to agree it."
+        )
+        return redirect("directory:memorandum", slug=slug)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Publish a new version of the memorandum",
+            "submit": "Publish",
+            "crumbs": _crumbs(
+                (partnership.name, reverse("directory:partnership_detail", args=[slug])),
+                ("Memorandum", reverse("directory:memorandum", args=[slug])),
+                ("New version", ""),
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def memorandum_agree(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, slug=slug)
+    version = selectors.memorandum_current(partnership)
+    if version is None:
+        raise Http404("There is no memorandum yet.")
+    access.require(request, "agree", version)
+    try:
+        if request.user.school is None:  # e.g. a platform administrator: allowed, but no school to agree for
+            raise ApplicationError("Your account is not at a school, so there is no school to agree for.")
+        services.memorandum_agree(version=version, school=request.user.school, actor=request.user, request=request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{request.user.school.name}'s agreement to version {version.number} is recorded.")
+    return redirect("directory:memorandum", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, "manage", slug=slug)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = services.decision_open(
+            partnership=partnership, actor=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, "The decision is open for each school's vote.")
+        return redirect("directory:decision_detail", pk=decision.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Put a decision to the schools",
+            "submit": "Open for votes",
+            "crumbs": _crumbs(
+                (partnership.name, reverse("directory:partnership_detail", args=[slug])), ("New decision", "")
+            ),
+        },
+    )
+
+
+@login_required
+def decision_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, slug=slug)
+    return render(
+        request,
+        "directory/decision_list.html",
+        {
+            "partnership": partnership,
+            "decisions": selectors.decisions_for(partnership),
+            "can_manage": access.can(request.user, "manage", partnership),
+            "crumbs": _crumbs(
+                (partnership.name, reverse("directory:partnership_detail", args=[slug])), ("Decisions", "")
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = _get(request, Decision, pk=pk)
+    partnership = decision.partnership
+    vote_form = VoteForm(request.POST if request.POST.get("form") == "vote" else None)
+    close_form = CloseDecisionForm(request.POST if request.POST.get("form") == "close" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "vote":
+                access.require(request, "vote", decision)
+                if request.user.school is None:  # e.g. a platform administrator: no school to vote for
+                    raise ApplicationError("Your account is not at a school, so there is no school to vote for.")
+                if vote_form.is_valid():
+                    services.decision_vote(
+                        decision=decision,
+                        school=request.user.school,
+                        actor=request.user,
+                        choice=vote_form.cleaned_data["choice"],
+                        request=request,
+                    )
+                    messages.success(request, "Your school's vote is recorded.")
+                    return redirect("directory:decision_detail", pk=pk)
+            elif request.POST.get("form") == "close":
+                access.require(request, "close", decision)
+                if close_form.is_valid():
+                    services.decision_close(
+                        decision=decision,
+                        outcome=close_form.cleaned_data["outcome"],
+                        actor=request.user,
+                        request=request,
+                    )
+                    messages.success(request, "The decision is closed and its outcome recorded.")
+                    return redirect("directory:decision_detail", pk=pk)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    decision = selectors.decisions_for(partnership).get(pk=pk)
+    members = list(selectors.partnership_schools(partnership))
+    return render(
+        request,
+        "directory/decision_detail.html",
+        {
+            "decision": decision,
+            "partnership": partnership,
+            "tally": selectors.decision_tally(decision, members),
+            "vote_form": vote_form,
+            "close_form": close_form,
+            "can_vote": access.can(request.user, "vote", decision),
+            "can_close": access.can(request.user, "close", decision),
+            "crumbs": _crumbs(
+                (partnership.name, reverse("directory:partnership_detail", args=[partnership.slug])),
+                ("Decisions", reverse("directory:decision_list", args=[partnership.slug])),
+                (decision.title, ""),
+            ),
+        },
+    )
+
+
+@login_required
+def partnership_audit(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = _get(request, Partnership, "view_audit", slug=slug)
+    school_ids = Membership.objects.filter(partnership=partnership).values("school_id")
+    events = access.visible_to(request.user, AuditEvent).filter(
+        Q(partnership_id=partnership.pk) | Q(school_id__in=school_ids)
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/audit_log.html",
+        {
+            "partnership": partnership,
+            "page": page,
+            "crumbs": _crumbs(
+                (partnership.name, reverse("directory:partnership_detail", args=[slug])), ("Audit log", "")
+            ),
+        },
+    )
+
+
+# --- Schools ------------------------------------------------------------------------------------
+
+
+@login_required
+def school_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    page = Paginator(selectors.schools_for(request.user, query), 50).get_page(request.GET.get("page"))
+    return render(request, "directory/school_list.html", {"page": page, "q": query, "crumbs": _crumbs(("Schools", ""))})
+
+
+@login_required
+def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    school = _get(request, School, slug=slug)
+    can_manage = access.can(request.user, "manage", school)
+    return render(
+        request,
+        "directory/school_detail.html",
+        {
+            "school": school,
+            "people": selectors.school_people(school),
+            "memberships": selectors.school_partnerships(school),
+            "can_manage": can_manage,
+            "invitations": Invitation.objects.pending().filter(school=school) if can_manage else [],
+            "crumbs": _crumbs(("Schools", reverse("directory:school_list")), (school.name, "")),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    school = _get(request, School, "manage", slug=slug)
+    form = SchoolDetailsForm(request.POST or None, instance=School.objects.get(pk=school.pk))
+    if request.method == "POST" and form.is_valid():
+        services.school_update(school=school, data=form.cleaned_data, actor=request.user, request=request)
+        messages.success(request, "The school's details have been saved.")
+        return redirect("directory:school_detail", slug=school.slug)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Edit {school.name}",
+            "submit": "Save details",
+            "crumbs": _crumbs(
+                ("Schools", reverse("directory:school_list")),
+                (school.name, reverse("directory:school_detail", args=[slug])),
+                ("Edit", ""),
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    school = _get(request, School, "manage", slug=slug)
+    form = InvitationForm(request.POST or None, at_school=True)
+    if request.method == "POST" and form.is_valid():
+        roles = form.cleaned_data["roles"]
+        if Role.SUBJECT_LEADER in roles and not form.cleaned_data.get("subject"):
+            form.add_error("subject", "Choose the subject this person leads.")
+        else:
+            try:
+                invitation_create(
+                    invited_by=request.user,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    roles=roles,
+                    school=school,
+                    request=request,
+                )
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"An invitation has been emailed to {form.cleaned_data['email']}.")
+                return redirect("directory:school_detail", slug=slug)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Invite a colleague to {school.name}",
+            "submit": "Send invitation",
+            "crumbs": _crumbs(
+                ("Schools", reverse("directory:school_list")),
+                (school.name, reverse("directory:school_detail", args=[slug])),
+                ("Invite", ""),
+            ),
+        },
+    )
+
+
+# --- People -------------------------------------------------------------------------------------
+
+
+def _people_filters(request: HttpRequest) -> dict[str, Any]:
+    school = request.GET.get("school", "")
+    return {
+        "query": request.GET.get("q", "").strip(),
+        "role": request.GET.get("role", "") if request.GET.get("role", "") in Role.values else "",
+        "school_id": int(school) if school.isdigit() else None,
+    }
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    filters = _people_filters(request)
+    page = Paginator(selectors.people_for(request.user, **filters), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/person_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "roles": Role.choices,
+            "schools": selectors.schools_for(request.user).only("pk", "name"),
+            "export_query": request.GET.urlencode(),
+            "crumbs": _crumbs(("People", "")),
+        },
+    )
+
+
+@login_required
+def person_export(request: HttpRequest) -> HttpResponse:
+    people = selectors.people_for(request.user, **_people_filters(request))
+    rows = (
+        [
+            p.full_name,
+            p.job_title,
+            p.school.name if p.school else p.organisation,
+            "; ".join(str(r) for r in p.current_roles),
+            p.email,
+            p.phone,
+        ]
+        for p in people
+    )
+    return csv_response("people.csv", ["Name", "Job title", "School or organisation", "Roles", "Email", "Phone"], rows)
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get(request, User, pk=pk)
+    roles = RoleAssignment.objects.current().filter(person=person).select_related("school", "partnership")
+    return render(
+        request,
+        "directory/person_detail.html",
+        {
+            "person": person,
+            "roles": roles,
+            "networks": selectors.my_networks(person) if person.pk == request.user.pk else None,
+            "can_manage_roles": access.can(request.user, "manage_roles", person),
+            "role_form": RoleForm(),
+            "crumbs": _crumbs(("People", reverse("directory:person_list")), (person.full_name, "")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    person = _get(request, User, "manage_roles", pk=pk)
+    assignment = get_object_or_404(RoleAssignment, pk=role_pk, person=person)
+    try:
+        services.role_end(assignment=assignment, actor=request.user, request=request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{person.full_name} no longer holds the role {assignment}.")
+    return redirect("directory:person_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def role_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get(request, User, "manage_roles", pk=pk)
+    form = RoleForm(request.POST)
+    if person.school is None:
+        messages.error(request, "School roles can only be given to people at a school.")
+    elif not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            assignment = services.role_assign(
+                person=person,
+                role=form.cleaned_data["role"],
+                school=person.school,
+                subject=form.cleaned_data["subject"],
+                actor=request.user,
+                request=request,
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{person.full_name} is now {assignment}. Their networks follow from today.")
+    return redirect("directory:person_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.pending().select_related("school", "partnership"), pk=pk)
+    target = invitation.school or invitation.partnership
+    access.require(request, "manage", target)
+    invitation_revoke(invitation=invitation, actor=request.user, request=request)
+    messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+    if invitation.school:
+        return redirect("directory:school_detail", slug=invitation.school.slug)
+    return redirect("directory:partnership_detail", slug=invitation.partnership.slug)
+
+
+@login_required
+@require_POST
+def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _get(request, User, "manage_roles", pk=pk)
+    if person.pk == request.user.pk:
+        messages.error(request, "You cannot disable your own account.")
+    else:
+        active = request.POST.get("active") == "1"
+        user_set_active(user=person, active=active, actor=request.user, request=request)
+        messages.success(
+            request, f"{person.full_name}'s account is {'enabled' if active else 'disabled and signed out'}."
+        )
+    return redirect("directory:person_detail", pk=pk)
+
+
+# --- Networks -----------------------------------------------------------------------------------
+
+
+@login_required
+def network_list(request: HttpRequest) -> HttpResponse:
+    mine = selectors.my_networks(request.user)
+    mine_ids = {n.pk for n in mine}
+    others = [n for n in selectors.networks_for(request.user) if n.pk not in mine_ids]
+    return render(
+        request, "directory/network_list.html", {"mine": mine, "others": others, "crumbs": _crumbs(("Networks", ""))}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    network = _get(request, Network, pk=pk)
+    can_manage = access.can(request.user, "manage", network)
+    members = selectors.network_members(network)
+    can_view_meetings = access.can(request.user, "view_meetings", network)
+    form = None
+    if can_manage:
+        member_ids = {m["person"].pk for m in members}
+        candidates = [p for p in selectors.people_for(request.user).select_related("school") if p.pk not in member_ids]
+        form = AddNetworkMemberForm(request.POST or None, people=candidates)
+        if request.method == "POST" and form.is_valid():
+            person = get_object_or_404(User, pk=form.cleaned_data["person"])
+            try:
+                services.network_member_add(network=network, person=person, actor=request.user, request=request)
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"{person.full_name} added to {network.name}.")
+                return redirect("directory:network_detail", pk=pk)
+    elif request.method == "POST":
+        access.require(request, "manage", network)
+    return render(
+        request,
+        "directory/network_detail.html",
+        {
+            "network": network,
+            "members": members,
+            "form": form,
+            "can_manage": can_manage,
+            "network_meetings": network_meetings(network, request.user) if can_view_meetings else None,
+            "can_run_meetings": can_view_meetings and access.can(request.user, "run_meetings", network),
+            "crumbs": _crumbs(("Networks", reverse("directory:network_list")), (network.name, "")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def network_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    network = _get(request, Network, "manage", pk=pk)
+    member = get_object_or_404(NetworkMember.objects.select_related("person", "network"), pk=member_pk, network=network)
+    services.network_member_remove(member=member, actor=request.user, request=request)
+    messages.success(request, f"{member.person.full_name} removed from {network.name}.")
+    return redirect("directory:network_detail", pk=pk)

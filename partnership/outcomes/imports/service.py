@@ -1,0 +1,361 @@
+"""`result_import`: the one service behind the `import_results` command and the upload page.
+
+Validate first, write second. A file with any problem writes no pupil, year or result row; only a
+`ResultImport` log row (status rejected, with the problems) records that it was tried, and
+`ImportRejectedError` (an ApplicationError) carries the report to the caller. A good file is upserted in
+one transaction: pupils by (school, UPN), their years by (pupil, academic year) and results by
+(pupil, academic year, measure), with met_expected / met_higher from `outcomes/rules.py` and KS2 RWM
+derived whenever reading, writing and maths are all known. Importing the same file twice changes
+nothing the second time; a corrected file updates the rows it corrects, in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.core import audit
+from partnership.core.errors import ApplicationError
+from partnership.outcomes import rules
+from partnership.outcomes.imports.common import (
+    RWM_PARTS,
+    ParsedImport,
+    Problem,
+    ResultRecord,
+    year_text,
+)
+from partnership.outcomes.imports.parse import detect_format, parse_results
+from partnership.outcomes.models import Measure, Pupil, PupilYear, Result, ResultImport
+
+ACTOR_LABEL = "import_results"
+BATCH = 500
+PUPIL_FIELDS = ["surname", "forename", "date_of_birth", "sex"]
+YEAR_FIELDS = ["year_group", "disadvantaged", "sen_provision", "eal"]
+RESULT_FIELDS = ["score", "grade", "code", "detail", "met_expected", "met_higher"]
+LOGGED_PROBLEMS = 200  # problems kept in the ResultImport log row
+
+T = TypeVar("T")
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, kind: str) -> None:
+        setattr(self, kind, getattr(self, kind) + 1)
+
+    @property
+    def changed(self) -> int:
+        return self.new + self.updated
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    sha256: str
+    file_format: str
+    dry_run: bool = False
+    status: str = ResultImport.Status.PREVIEWED
+    pupils: Counts = field(default_factory=Counts)
+    results: Counts = field(default_factory=Counts)
+    results_by: dict[tuple[str, int], Counts] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    skip_count: int = 0
+    source: dict[str, str] = field(default_factory=dict)
+    import_id: int | None = None
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == ResultImport.Status.REJECTED
+
+    def summary(self) -> str:
+        return f"imported {self.pupils.changed} pupils, {self.results.changed} results, {self.skip_count} skipped"
+
+    def details(self) -> str:
+        p, r = self.pupils, self.results
+        return (
+            f"pupils: {p.new} new, {p.updated} updated, {p.unchanged} unchanged; "
+            f"results: {r.new} new, {r.updated} updated, {r.unchanged} unchanged"
+        )
+
+    def measure_rows(self) -> list[dict[str, Any]]:
+        """One row per measure and year, in the order of the Measure choices, for the preview table."""
+        order = {m.value: i for i, m in enumerate(Measure)}
+        return [
+            {
+                "measure": Measure(measure).label,
+                "year": year_text(year),
+                "new": c.new,
+                "updated": c.updated,
+                "unchanged": c.unchanged,
+            }
+            for (measure, year), c in sorted(self.results_by.items(), key=lambda kv: (kv[0][1], order[kv[0][0]]))
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pupils": vars(self.pupils),
+            "results": vars(self.results),
+            "by_measure": [
+                {"measure": m, "academic_year": y, **vars(c)} for (m, y), c in sorted(self.results_by.items())
+            ],
+            "skipped": self.skip_count,
+            "problems": self.problem_count,
+            "problem_list": [list(p) for p in self.problems[:LOGGED_PROBLEMS]],
+            "source": self.source,
+        }
+
+
+class ImportRejectedError(ApplicationError):
+    """The file was not imported; `report.problems` says why, row by row."""
+
+    def __init__(self, report: ImportReport) -> None:
+        n = report.problem_count
+        if n == 1 and report.problems and report.problems[0].where == "file":
+            message = report.problems[0].reason
+        else:
+            message = f"The file was not imported: {n} problem{'s' if n != 1 else ''} to correct first."
+        super().__init__(message, field="file")
+        self.report = report
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def result_import(*, school: Any, data: bytes, filename: str, actor: Any = None, dry_run: bool = False) -> ImportReport:
+    """Check a CSV or CTF file and, unless `dry_run` or the file has problems, save it for `school`.
+
+    Raises ImportRejectedError (an ApplicationError) when nothing can be imported. Not itself atomic, so
+    that the log row of a rejected file survives the rejection; the writes are in `_save`, which is.
+    """
+    report = ImportReport(filename=filename[:200], sha256=sha256_of(data), file_format="", dry_run=dry_run)
+    try:
+        report.file_format = detect_format(data[:4096])
+        parsed = parse_results(data, school=school)
+    except ApplicationError as exc:
+        report.problems = [Problem("file", exc.field or "file", exc.message)]
+        report.problem_count = 1
+        _reject(school=school, actor=actor, report=report)
+        raise ImportRejectedError(report) from exc
+    report.file_format = parsed.file_format
+    report.skipped, report.skip_count, report.source = parsed.skipped, parsed.skip_count, parsed.source
+    if not parsed.ok:
+        report.problems, report.problem_count = parsed.problems, parsed.problem_count
+        _reject(school=school, actor=actor, report=report)
+        raise ImportRejectedError(report)
+    return _save(school=school, parsed=parsed, actor=actor, report=report)
+
+
+def _reject(*, school: Any, actor: Any, report: ImportReport) -> None:
+    report.status = ResultImport.Status.REJECTED
+    log = _log_row(school=school, actor=actor, report=report)
+    log.save()
+    report.import_id = log.pk
+
+
+def _log_row(*, school: Any, actor: Any, report: ImportReport) -> ResultImport:
+    log = ResultImport(
+        school=school,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        filename=report.filename,
+        sha256=report.sha256,
+        file_format=report.file_format or "unknown",
+        status=report.status,
+        summary=report.as_json(),
+    )
+    log.full_clean(exclude=["school", "uploaded_by"])
+    return log
+
+
+def _chunks(items: list[T], size: int = BATCH) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _differs(obj: Any, values: dict[str, Any]) -> bool:
+    return any(getattr(obj, name) != value for name, value in values.items())
+
+
+def _clean(obj: Any) -> None:
+    # Values are already checked by the parser; full_clean guards the model's own rules. The
+    # uniqueness and foreign-key checks would cost a query per row and are settled by the upsert.
+    # met_expected / met_higher come from rules.met(), where None means "does not apply" (the model
+    # fields allow null but not blank, so full_clean would refuse the None it means to hold).
+    exclude = ["school", "pupil", "met_expected", "met_higher"]
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport) -> ImportReport:
+    now = timezone.now()
+    upns = list(parsed.pupils)
+    existing: dict[str, Pupil] = {}
+    for chunk in _chunks(upns):
+        query = Pupil.objects.filter(school=school, upn__in=chunk)
+        if not report.dry_run:
+            query = query.select_for_update()
+        existing.update({p.upn: p for p in query})
+    upn_of = {p.pk: upn for upn, p in existing.items()}
+    years = sorted({year for _, year in parsed.years})
+
+    # Pupils.
+    pupils: dict[str, Pupil] = {}
+    new_pupils: list[Pupil] = []
+    changed_pupils: list[Pupil] = []
+    pupil_changed: set[str] = set()
+    for upn, record in parsed.pupils.items():
+        values = {name: getattr(record, name) for name in PUPIL_FIELDS}
+        pupil = existing.get(upn)
+        if pupil is None:
+            pupil = Pupil(school=school, upn=upn, created_at=now, updated_at=now, **values)
+            _clean(pupil)
+            new_pupils.append(pupil)
+        elif _differs(pupil, values):
+            for name, value in values.items():
+                setattr(pupil, name, value)
+            pupil.updated_at = now
+            _clean(pupil)
+            changed_pupils.append(pupil)
+            pupil_changed.add(upn)
+        pupils[upn] = pupil
+
+    # Their years.
+    existing_years: dict[tuple[str, int], PupilYear] = {}
+    existing_results: dict[tuple[str, int, str], Result] = {}
+    for ids in _chunks(list(upn_of)):
+        for py in PupilYear.objects.filter(pupil_id__in=ids, academic_year__in=years):
+            existing_years[(upn_of[py.pupil_id], py.academic_year)] = py
+        for stored in Result.objects.filter(pupil_id__in=ids, academic_year__in=years):
+            existing_results[(upn_of[stored.pupil_id], stored.academic_year, stored.measure)] = stored
+    new_years: list[PupilYear] = []
+    changed_years: list[PupilYear] = []
+    for (upn, year), year_record in parsed.years.items():
+        values = {name: getattr(year_record, name) for name in YEAR_FIELDS}
+        pupil_year = existing_years.get((upn, year))
+        if pupil_year is None:
+            pupil_year = PupilYear(pupil=pupils[upn], academic_year=year, **values)
+            _clean(pupil_year)
+            new_years.append(pupil_year)
+            if upn in existing:
+                pupil_changed.add(upn)
+        elif not year_record.only_if_missing and _differs(pupil_year, values):
+            for name, value in values.items():
+                setattr(pupil_year, name, value)
+            _clean(pupil_year)
+            changed_years.append(pupil_year)
+            pupil_changed.add(upn)
+
+    # Results, then RWM from the results as they will stand after this import.
+    wanted: dict[tuple[str, int, str], dict[str, Any]] = {}
+    for key, result_record in parsed.results.items():
+        wanted[key] = _result_values(result_record)
+    for upn, year in {(upn, year) for (upn, year, measure) in parsed.results if measure in RWM_PARTS}:
+        combined = _rwm(upn, year, wanted, existing_results)
+        if combined is not None:
+            wanted[(upn, year, Measure.KS2_RWM)] = combined
+    new_results: list[Result] = []
+    changed_results: list[Result] = []
+    for (upn, year, measure), values in wanted.items():
+        counts = report.results_by.setdefault((measure, year), Counts())
+        found = existing_results.get((upn, year, measure))
+        if found is None:
+            result = Result(pupil=pupils[upn], academic_year=year, measure=measure, **values)
+            _clean(result)
+            new_results.append(result)
+            kind = "new"
+        elif _differs(found, values):
+            for name, value in values.items():
+                setattr(found, name, value)
+            _clean(found)
+            changed_results.append(found)
+            kind = "updated"
+        else:
+            kind = "unchanged"
+        counts.add(kind)
+        report.results.add(kind)
+
+    for upn in parsed.pupils:
+        report.pupils.add("new" if upn not in existing else "updated" if upn in pupil_changed else "unchanged")
+
+    report.status = ResultImport.Status.PREVIEWED if report.dry_run else ResultImport.Status.IMPORTED
+    log = _log_row(school=school, actor=actor, report=report)
+    log.save()
+    report.import_id = log.pk
+    if report.dry_run:
+        return report
+
+    Pupil.objects.bulk_create(new_pupils, batch_size=BATCH)
+    Pupil.objects.bulk_update(changed_pupils, [*PUPIL_FIELDS, "updated_at"], batch_size=BATCH)
+    PupilYear.objects.bulk_create(new_years, batch_size=BATCH)
+    PupilYear.objects.bulk_update(changed_years, YEAR_FIELDS, batch_size=BATCH)
+    Result.objects.bulk_create(new_results, batch_size=BATCH)
+    Result.objects.bulk_update(changed_results, RESULT_FIELDS, batch_size=BATCH)
+    audit.record(
+        actor,
+        "import",
+        log,
+        detail={
+            "filename": report.filename,
+            "format": report.file_format,
+            "pupils": vars(report.pupils),
+            "results": vars(report.results),
+            "skipped": report.skip_count,
+        },
+        actor_label="" if getattr(actor, "is_authenticated", False) else ACTOR_LABEL,
+    )
+    return report
+
+
+def _result_values(record: ResultRecord) -> dict[str, Any]:
+    met_expected, met_higher = rules.met(record.measure, score=record.score, grade=record.grade, code=record.code)
+    return {
+        "score": record.score,
+        "grade": record.grade,
+        "code": record.code,
+        "detail": record.detail,
+        "met_expected": met_expected,
+        "met_higher": met_higher,
+    }
+
+
+def _rwm(
+    upn: str,
+    year: int,
+    wanted: dict[tuple[str, int, str], dict[str, Any]],
+    existing: dict[tuple[str, int, str], Result],
+) -> dict[str, Any] | None:
+    parts: list[dict[str, Any]] = []
+    for measure in RWM_PARTS:
+        values = wanted.get((upn, year, measure))
+        if values is None and (upn, year, measure) in existing:
+            stored = existing[(upn, year, measure)]
+            values = {"score": stored.score, "grade": stored.grade, "code": stored.code}
+        if values is None:
+            return None
+        parts.append(values)
+    reading, writing, maths = parts
+    met_expected, met_higher = rules.rwm(
+        (reading["score"], reading["code"]), writing["grade"], (maths["score"], maths["code"])
+    )
+    return {
+        "score": None,
+        "grade": "",
+        "code": "",
+        "detail": {},
+        "met_expected": met_expected,
+        "met_higher": met_higher,
+    }
+
+
+def problems_text(problems: Iterable[Problem]) -> list[str]:
+    return [str(p) for p in problems]

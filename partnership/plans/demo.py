@@ -1,0 +1,331 @@
+"""Synthetic demo plans: a development plan for this academic year for every demo school and an
+improvement plan for each demo partnership. Run after `partnership.directory.demo.load_demo`.
+
+Idempotent: a school or partnership that already has this year's plan is left alone. About half
+the schools share their priorities, chosen so that the shared-priorities table has columns with
+two or more schools. Everything is written through the services, so the audit log reads as if
+the schools had typed it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from partnership.accounts.models import User
+from partnership.directory.models import Membership, Partnership
+from partnership.plans import services
+from partnership.plans.models import ImprovementPlan, ProgressUpdate, Rag, Term, current_academic_year
+
+PARTNERSHIP_SLUGS = ["stars", "star-collaboration"]
+
+
+@dataclass(frozen=True)
+class ObjectiveSpec:
+    title: str
+    success_criteria: str
+    lead: str  # email prefix of the demo school's staff
+    milestones: tuple[str, str, str]  # autumn, spring, summer
+    action: str
+
+
+@dataclass(frozen=True)
+class PrioritySpec:
+    title: str
+    framework_area: str
+    themes: str
+    lead: str
+    description: str
+    objectives: tuple[ObjectiveSpec, ...]
+
+
+POOL = [
+    PrioritySpec(
+        "Every child a fluent reader by the end of Key Stage 1",
+        "curriculum_teaching",
+        "Reading, Phonics",
+        "english-lead",
+        "Phonics outcomes dipped last year and too many Year 2 pupils are not yet reading fluently.",
+        (
+            ObjectiveSpec(
+                "Consistent daily phonics teaching in Reception and Year 1",
+                "Phonics screening check pass rate of 85% or more; every adult who teaches phonics is observed "
+                "teaching to the scheme.",
+                "english-lead",
+                (
+                    "All staff trained in the phonics scheme",
+                    "Half-termly assessments show 75% of pupils on track",
+                    "Phonics screening check: 85% pass",
+                ),
+                "Buy decodable books matched to the phonics scheme",
+            ),
+            ObjectiveSpec(
+                "Reading for pleasure across Key Stage 2",
+                "Pupil voice: 80% of pupils say they enjoy reading; library borrowing doubles.",
+                "teacher",
+                ("Class reading spines agreed", "Reading ambassadors in every class", "Pupil voice survey repeated"),
+                "Set up reading ambassadors in Years 5 and 6",
+            ),
+        ),
+    ),
+    PrioritySpec(
+        "Improve fluency in number facts",
+        "achievement",
+        "Maths",
+        "maths-lead",
+        "Multiplication check scores are below the national average.",
+        (
+            ObjectiveSpec(
+                "Times tables fluency in Year 4",
+                "Average multiplication tables check score of 21 or more.",
+                "maths-lead",
+                ("Daily practice in place in Years 3 and 4", "Mock check: average 18", "Check: average 21"),
+                "Daily ten-minute times tables practice in Years 3 and 4",
+            ),
+        ),
+    ),
+    PrioritySpec(
+        "Improve attendance and reduce persistent absence",
+        "attendance_behaviour",
+        "Attendance",
+        "deputy",
+        "Persistent absence is above the national rate, especially for disadvantaged pupils.",
+        (
+            ObjectiveSpec(
+                "Persistent absence below 12%",
+                "Persistent absence below 12% by July; weekly tracking reviewed by leaders.",
+                "dsl",
+                ("Weekly attendance meeting in place", "Persistent absence below 15%", "Persistent absence below 12%"),
+                "Weekly attendance meeting with families of pupils below 90%",
+            ),
+        ),
+    ),
+    PrioritySpec(
+        "Strengthen provision for pupils with SEND",
+        "inclusion",
+        "SEND, Inclusion",
+        "senco",
+        "Learning walks found adaptations for pupils with SEND were inconsistent between classes.",
+        (
+            ObjectiveSpec(
+                "Adaptive teaching in every classroom",
+                "Learning walks show well-planned adaptations in 90% of lessons.",
+                "senco",
+                (
+                    "Staff training on adaptive teaching",
+                    "Learning walk: 75% of lessons",
+                    "Learning walk: 90% of lessons",
+                ),
+                "SENCO training session on adaptive teaching",
+            ),
+            ObjectiveSpec(
+                "Provision maps reviewed with families each term",
+                "Every pupil on the SEND register has a provision map reviewed with their family each term.",
+                "senco",
+                ("Autumn reviews held", "Spring reviews held", "Summer reviews held"),
+                "Update provision maps before parent meetings",
+            ),
+        ),
+    ),
+    PrioritySpec(
+        "Raise standards in writing across the school",
+        "curriculum_teaching",
+        "Writing",
+        "english-lead",
+        "Moderation showed writing at the expected standard is below reading and maths.",
+        (
+            ObjectiveSpec(
+                "Extended writing in Key Stage 2",
+                "Moderated writing: 75% of Year 6 at the expected standard.",
+                "english-lead",
+                ("Writing units planned", "Cross-school moderation held", "75% at expected standard"),
+                "Book looks of extended writing each half term",
+            ),
+        ),
+    ),
+    PrioritySpec(
+        "Pupils' well-being and personal development",
+        "personal_development",
+        "Well-being",
+        "deputy",
+        "Pupil voice shows fewer pupils feel able to talk to an adult about worries.",
+        (
+            ObjectiveSpec(
+                "A trusted adult for every pupil",
+                "Pupil voice: 90% of pupils can name an adult they would talk to.",
+                "deputy",
+                ("Trusted adult scheme launched", "Check-ins in every class", "Pupil voice survey repeated"),
+                "Launch the trusted adult scheme in assembly",
+            ),
+        ),
+    ),
+]
+
+PARTNERSHIP_POOL = [
+    PrioritySpec(
+        "Reading for pleasure across our schools",
+        "curriculum_teaching",
+        "Reading",
+        "coordinator",
+        "A shared reading spine and book swaps between the schools.",
+        (
+            ObjectiveSpec(
+                "A shared reading spine for Key Stage 2",
+                "Every school uses the spine; pupil voice shows more pupils reading at home.",
+                "coordinator",
+                ("Spine agreed by English leaders", "Book swap between schools", "Pupil voice across the schools"),
+                "Convene English leaders to agree the reading spine",
+            ),
+        ),
+    ),
+    PrioritySpec(
+        "Shared moderation of writing",
+        "achievement",
+        "Writing",
+        "coordinator",
+        "Teachers moderate writing together so judgements agree across the schools.",
+        (
+            ObjectiveSpec(
+                "Termly cross-school moderation",
+                "Moderation agreement of 90% between schools.",
+                "coordinator",
+                ("Year 2 and 6 moderation", "Years 1, 3 and 5 moderation", "All year groups moderated"),
+                "Book the autumn moderation session",
+            ),
+        ),
+    ),
+    PrioritySpec(
+        "Attendance: every day counts",
+        "attendance_behaviour",
+        "Attendance",
+        "coordinator",
+        "A shared approach to attendance, with families hearing the same message from every school.",
+        (
+            ObjectiveSpec(
+                "A shared attendance campaign",
+                "Partnership persistent absence falls by a quarter.",
+                "coordinator",
+                ("Campaign materials shared", "Attendance leads meet", "Year-end review"),
+                "Draft the shared letter to families",
+            ),
+        ),
+    ),
+]
+
+
+def _staff(prefix: str, slug: str) -> User | None:
+    return User.objects.filter(email=f"{prefix}.{slug}@demo.example").first()
+
+
+def _priorities_for(index: int) -> list[PrioritySpec]:
+    """2 to 4 priorities, overlapping between neighbouring schools so shared themes line up."""
+    count = 2 + index % 3
+    return [POOL[(index // 2 + k) % len(POOL)] for k in range(count)]
+
+
+def _fill(
+    plan: ImprovementPlan,
+    specs: list[PrioritySpec],
+    people: dict[str, Any],
+    author: Any,
+    today: datetime.date,
+) -> None:
+    """Priorities, objectives, milestones, a few progress updates and actions (the first overdue)."""
+    earlier = timezone.now() - datetime.timedelta(days=21)
+    for p_index, spec in enumerate(specs):
+        priority = services.priority_create(
+            plan=plan,
+            title=spec.title,
+            description=spec.description,
+            framework_area=spec.framework_area,
+            themes=spec.themes,
+            lead=people.get(spec.lead),
+            actor=author,
+        )
+        for o_index, o_spec in enumerate(spec.objectives):
+            objective = services.objective_create(
+                priority=priority,
+                title=o_spec.title,
+                success_criteria=o_spec.success_criteria,
+                lead=people.get(o_spec.lead),
+                actor=author,
+            )
+            for term, description in zip([Term.AUTUMN, Term.SPRING, Term.SUMMER], o_spec.milestones, strict=True):
+                milestone = services.milestone_create(
+                    objective=objective, term=term, description=description, actor=author
+                )
+                if term == Term.AUTUMN and o_index == 0:
+                    services.milestone_set_achieved(milestone=milestone, achieved=True, actor=author)
+            overdue = p_index == 0 and o_index == 0
+            services.objective_action_add(
+                objective=objective,
+                title=o_spec.action,
+                owner=people.get(o_spec.lead) or author,
+                due_on=today - datetime.timedelta(days=10) if overdue else today + datetime.timedelta(days=30),
+                actor=author,
+            )
+            if o_index == 0:
+                rag = Rag.AMBER if p_index == 0 else Rag.GREEN
+                update = services.progress_record(
+                    item=objective,
+                    rag=rag,
+                    note="Training delivered; early checks show most pupils on track."
+                    if rag == Rag.GREEN
+                    else "Started, but one class is behind; the lead is supporting the teacher.",
+                    actor=people.get(o_spec.lead) or author,
+                )
+                ProgressUpdate.objects.filter(pk=update.pk).update(recorded_at=earlier)
+        services.progress_record(
+            item=priority,
+            rag=Rag.AMBER if p_index == 0 else Rag.GREEN,
+            note="Reviewed at the leadership meeting: on track overall, see the objectives.",
+            actor=author,
+        )
+
+
+@transaction.atomic
+def load_plans_demo() -> int:
+    """Create this year's demo plans that do not exist yet. Returns how many plans were created."""
+    year = current_academic_year()
+    today = timezone.localdate()
+    created = 0
+    for slug in PARTNERSHIP_SLUGS:
+        partnership = Partnership.objects.filter(slug=slug).first()
+        if partnership is None:
+            continue
+        memberships = Membership.objects.current().filter(partnership=partnership).select_related("school")
+        for index, membership in enumerate(memberships.order_by("school__name")):
+            school = membership.school
+            head = _staff("head", school.slug)
+            if head is None or ImprovementPlan.objects.filter(school=school, academic_year=year).exists():
+                continue
+            plan = services.plan_create(
+                school=school,
+                academic_year=year,
+                actor=head,
+                vision=f"{school.name}: every pupil reads fluently, attends well and is ready for the next stage.",
+            )
+            people = {
+                prefix: _staff(prefix, school.slug)
+                for prefix in ["head", "deputy", "senco", "dsl", "english-lead", "maths-lead", "teacher"]
+            }
+            _fill(plan, _priorities_for(index), people, head, today)
+            if index % 2 == 0:
+                services.plan_set_sharing(plan=plan, shares=True, actor=head)
+            created += 1
+        coordinator = User.objects.filter(email=f"coordinator.{slug}@demo.example").first()
+        if coordinator is None or ImprovementPlan.objects.filter(partnership=partnership, academic_year=year).exists():
+            continue
+        plan = services.plan_create(
+            partnership=partnership,
+            academic_year=year,
+            actor=coordinator,
+            vision="What the schools do together this year, agreed by the headteachers' board.",
+        )
+        _fill(plan, PARTNERSHIP_POOL, {"coordinator": coordinator}, coordinator, today)
+        created += 1
+    return created
