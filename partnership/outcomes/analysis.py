@@ -1,0 +1,479 @@
+"""Outcome aggregates for pages, exports, PDFs and the API (C5).
+
+Pupil-level rows never leave this module: `count_results` reads them in ONE grouped query (however
+many schools, pupils or years) and returns counts per school, year, measure and pupil group. The
+views turn counts into figures with `outcomes/stats.py`, suppressing small groups for anyone who is
+not the school's own staff (`access.sees_unsuppressed`). Callers check that the viewer may view the
+school or partnership first; what comes back from here is aggregates only.
+
+A result is counted in its pupil's group *for that academic year* (disadvantaged, SEN, EAL are
+recorded per year in `PupilYear`); sex and summer-born come from the pupil.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q
+
+from partnership.outcomes import stats
+from partnership.outcomes.models import Measure, Result, SenProvision, TeacherAssessment
+from partnership.outcomes.rules import MTC_MAX
+from partnership.outcomes.selectors import national_figures
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    key: str
+    label: str
+    short: str
+    statistic: str  # what the percentage is, in words
+    national_statistic: str  # NationalFigure.statistic of the comparator
+    higher_statistic: str = ""  # NationalFigure.statistic of the higher standard, where there is one
+    headline: bool = False
+
+
+MEASURES: tuple[MeasureSpec, ...] = (
+    MeasureSpec("eyfs_gld", "EYFS good level of development", "GLD", "% GLD", "expected_pct", headline=True),
+    MeasureSpec("phonics_y1", "Phonics screening check, Year 1", "Phonics Y1", "% met", "expected_pct", headline=True),
+    MeasureSpec("phonics_y2", "Phonics, Year 2 retake", "Phonics Y2", "% met", "expected_pct"),
+    MeasureSpec("ks1_reading", "KS1 reading", "KS1 R", "% expected+", "expected_pct"),
+    MeasureSpec("ks1_writing", "KS1 writing", "KS1 W", "% expected+", "expected_pct"),
+    MeasureSpec("ks1_maths", "KS1 maths", "KS1 M", "% expected+", "expected_pct"),
+    MeasureSpec("mtc", "Multiplication tables check", "MTC", "% full marks", "full_marks_pct", headline=True),
+    MeasureSpec("ks2_reading", "KS2 reading", "Reading", "% expected+", "expected_pct", "higher_pct", True),
+    MeasureSpec("ks2_writing", "KS2 writing", "Writing", "% expected+", "expected_pct", "higher_pct", True),
+    MeasureSpec("ks2_maths", "KS2 maths", "Maths", "% expected+", "expected_pct", "higher_pct", True),
+    MeasureSpec("ks2_gps", "KS2 grammar, punctuation and spelling", "GPS", "% expected+", "expected_pct", "higher_pct"),
+    MeasureSpec("ks2_rwm", "KS2 reading, writing and maths", "RWM", "% expected+", "expected_pct", "higher_pct", True),
+)
+MEASURE_BY_KEY = {m.key: m for m in MEASURES}
+HEADLINE_MEASURES = tuple(m for m in MEASURES if m.headline)
+assert set(MEASURE_BY_KEY) == set(Measure.values)
+
+
+# --- pupil groups -----------------------------------------------------------------------------
+
+_YEAR = "pupil__years__"  # the pupil's characteristics, joined for the result's own academic year
+_SUMMER = Q(pupil__date_of_birth__month__gte=4, pupil__date_of_birth__month__lte=8)
+_ANY_SEN = Q(**{f"{_YEAR}sen_provision__in": [SenProvision.SEN_SUPPORT, SenProvision.EHCP]})
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    where: Q
+
+
+GROUPS: tuple[Group, ...] = (
+    Group("all", "All pupils", Q()),
+    Group("disadvantaged", "Disadvantaged", Q(**{f"{_YEAR}disadvantaged": True})),
+    Group("not_disadvantaged", "Not disadvantaged", Q(**{f"{_YEAR}disadvantaged": False})),
+    Group("sen", "SEN support or EHC plan", _ANY_SEN),
+    Group("sen_support", "SEN support", Q(**{f"{_YEAR}sen_provision": SenProvision.SEN_SUPPORT})),
+    Group("ehcp", "EHC plan", Q(**{f"{_YEAR}sen_provision": SenProvision.EHCP})),
+    Group("no_sen", "No SEN", Q(**{f"{_YEAR}sen_provision": SenProvision.NONE})),
+    Group("eal", "EAL", Q(**{f"{_YEAR}eal": True})),
+    Group("not_eal", "English first language", Q(**{f"{_YEAR}eal": False})),
+    Group("girls", "Girls", Q(pupil__sex="F")),
+    Group("boys", "Boys", Q(pupil__sex="M")),
+    Group("summer_born", "Summer-born", _SUMMER),
+    Group("not_summer_born", "Born September to March", ~_SUMMER),
+)
+GROUP_BY_KEY = {g.key: g for g in GROUPS}
+
+# Each gap is first minus second, in percentage points (negative: the first group is behind).
+GAPS: tuple[tuple[str, str, str], ...] = (
+    ("disadvantaged", "not_disadvantaged", "Disadvantaged gap"),
+    ("sen", "no_sen", "SEN gap"),
+    ("eal", "not_eal", "EAL gap"),
+    ("boys", "girls", "Boys compared with girls"),
+    ("summer_born", "not_summer_born", "Summer-born gap"),
+)
+
+# In the denominator: results with a met/not-met outcome; MTC: pupils who took the check.
+_COUNTED = (Q(met_expected__isnull=False) & ~Q(measure=Measure.MTC)) | Q(measure=Measure.MTC, score__isnull=False)
+_MET = Q(met_expected=True) | Q(measure=Measure.MTC, score=MTC_MAX)
+_HIGHER = Q(met_higher=True)
+
+
+@dataclass(frozen=True)
+class Counts:
+    n: int = 0
+    expected: int = 0
+    higher: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.n + other.n, self.expected + other.expected, self.higher + other.higher)
+
+
+CountKey = tuple[int, int, str, str]  # school id, academic year, measure, group
+ZERO = Counts()
+
+
+def count_results(
+    school_ids: Iterable[int], years: Iterable[int], measures: Iterable[str] | None = None
+) -> dict[CountKey, Counts]:
+    """Pupils counted, meeting expected and meeting higher per (school, year, measure, group), in
+    one query. Keys with no pupils are absent (read with `.get(key, ZERO)`)."""
+    columns: dict[str, Any] = {}
+    for group in GROUPS:
+        columns[f"n_{group.key}"] = Count("pk", filter=_COUNTED & group.where)
+        columns[f"e_{group.key}"] = Count("pk", filter=_COUNTED & _MET & group.where)
+        columns[f"h_{group.key}"] = Count("pk", filter=_COUNTED & _HIGHER & group.where)
+    rows = Result.objects.filter(
+        pupil__school_id__in=list(school_ids),
+        academic_year__in=list(years),
+        pupil__years__academic_year=F("academic_year"),
+    )
+    if measures is not None:
+        rows = rows.filter(measure__in=list(measures))
+    grouped = rows.values("pupil__school_id", "academic_year", "measure").annotate(**columns).order_by()
+    table: dict[CountKey, Counts] = {}
+    for row in grouped:
+        for group in GROUPS:
+            n = row[f"n_{group.key}"]
+            if n:
+                key = (row["pupil__school_id"], row["academic_year"], row["measure"], group.key)
+                table[key] = Counts(n, row[f"e_{group.key}"], row[f"h_{group.key}"])
+    return table
+
+
+def total(table: dict[CountKey, Counts], school_ids: Iterable[int], year: int, measure: str, group: str) -> Counts:
+    """Counts for several schools added together (the partnership as a whole)."""
+    result = ZERO
+    for school_id in school_ids:
+        result = result + table.get((school_id, year, measure, group), ZERO)
+    return result
+
+
+def latest_year(school_ids: Iterable[int]) -> int | None:
+    """The most recent academic year with any result for these schools (one query)."""
+    years = Result.objects.filter(pupil__school_id__in=list(school_ids)).order_by("-academic_year")
+    return years.values_list("academic_year", flat=True).first()
+
+
+def three_years(year: int) -> list[int]:
+    return [year - 2, year - 1, year]
+
+
+def year_text(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+# --- figures as a viewer sees them --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewpoint:
+    """How figures are shown: the suppression threshold and whether small groups may be shown
+    (only to the school's own staff)."""
+
+    threshold: int = stats.DEFAULT_SUPPRESSION_THRESHOLD
+    show_small: bool = False
+
+
+class Nationals:
+    """National comparators by (measure, year, statistic), read once per page."""
+
+    def __init__(self) -> None:
+        self.values = national_figures()
+
+    def get(self, measure: MeasureSpec, year: int, *, higher: bool = False) -> float | None:
+        statistic = measure.higher_statistic if higher else measure.national_statistic
+        value = self.values.get((measure.key, year, statistic)) if statistic else None
+        return float(value) if value is not None else None
+
+
+def figure(counts: Counts, national: float | None, view: Viewpoint, *, higher: bool = False) -> stats.Figure:
+    successes = counts.higher if higher else counts.expected
+    return stats.figure_for(
+        successes, counts.n, national, suppressed_below=view.threshold, show_small=view.show_small
+    )
+
+
+@dataclass
+class MeasureRow:
+    """One measure for one school (or the partnership): this year's figure, the higher standard,
+    three years of figures and their trend."""
+
+    measure: MeasureSpec
+    figure: stats.Figure
+    higher: stats.Figure | None
+    history: list[tuple[int, stats.Figure]]
+    trend: stats.Trend | None
+
+    @property
+    def gap_to_national(self) -> float | None:
+        return stats.gap_to_national(self.figure)
+
+
+def measure_row(
+    counts_for_year: Any, measure: MeasureSpec, year: int, nationals: Nationals, view: Viewpoint
+) -> MeasureRow:
+    """`counts_for_year(year, measure_key, group_key) -> Counts` supplies the counts (one school's
+    or a sum over schools)."""
+    history = []
+    for each in three_years(year):
+        history.append((each, figure(counts_for_year(each, measure.key, "all"), nationals.get(measure, each), view)))
+    this_year = history[-1][1]
+    higher = None
+    if measure.higher_statistic:
+        higher = figure(
+            counts_for_year(year, measure.key, "all"), nationals.get(measure, year, higher=True), view, higher=True
+        )
+    values = [f.percentage if f.denominator else None for _, f in history]
+    return MeasureRow(measure, this_year, higher, history, stats.trend(values))
+
+
+@dataclass
+class GroupRow:
+    group: Group
+    figures: list[tuple[MeasureSpec, stats.Figure]]
+
+
+@dataclass
+class GapRow:
+    label: str
+    first: Group
+    second: Group
+    by_measure: list[tuple[MeasureSpec, float | None, stats.Trend | None]]  # gap this year, trend of the gap
+
+
+def group_rows(
+    counts_for_year: Any, measures: Sequence[MeasureSpec], year: int, nationals: Nationals, view: Viewpoint
+) -> list[GroupRow]:
+    rows = []
+    for group in GROUPS:
+        figures = [
+            (m, figure(counts_for_year(year, m.key, group.key), nationals.get(m, year), view)) for m in measures
+        ]
+        rows.append(GroupRow(group, figures))
+    return rows
+
+
+def gap_rows(counts_for_year: Any, measures: Sequence[MeasureSpec], year: int, view: Viewpoint) -> list[GapRow]:
+    """Gaps between groups this year, and whether each gap is widening (its trend over three years
+    is falling: the first group falling further behind). Hidden where either group is suppressed."""
+    rows = []
+    for first, second, label in GAPS:
+        by_measure = []
+        for m in measures:
+            gaps = []
+            for each in three_years(year):
+                a = figure(counts_for_year(each, m.key, first), None, view)
+                b = figure(counts_for_year(each, m.key, second), None, view)
+                gaps.append(stats.figure_gap(a, b) if a.denominator and b.denominator else None)
+            by_measure.append((m, gaps[-1], stats.trend(gaps)))
+        rows.append(GapRow(label, GROUP_BY_KEY[first], GROUP_BY_KEY[second], by_measure))
+    return rows
+
+
+# --- flags ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something the board should look at. Worked out only from figures the viewer can see, so a
+    flag never reveals a suppressed group."""
+
+    kind: str  # "below", "falling", "gap"
+    school_id: int
+    measure: str
+    text: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.school_id}:{self.measure}"
+
+
+FLAG_KINDS = {
+    "below": "Significantly below national",
+    "falling": "Falling three-year trend",
+    "gap": "Widening disadvantaged gap",
+}
+
+
+def flags_for(
+    school_id: int, school_name: str, rows: Sequence[MeasureRow], disadvantaged_gaps: GapRow | None, year: int
+) -> list[Flag]:
+    found = []
+    for row in rows:
+        m = row.measure
+        if row.figure.verdict == "below":
+            found.append(
+                Flag(
+                    "below",
+                    school_id,
+                    m.key,
+                    f"{school_name}: {m.label} {year_text(year)} {row.figure.label}, "
+                    f"significantly below national ({stats.format_pct(row.figure.national)}).",
+                )
+            )
+        if row.trend == "falling":
+            first, last = row.history[0][1], row.history[-1][1]
+            found.append(
+                Flag(
+                    "falling",
+                    school_id,
+                    m.key,
+                    f"{school_name}: {m.label} has fallen each year, from {stats.format_pct(first.percentage)} "
+                    f"in {year_text(row.history[0][0])} to {stats.format_pct(last.percentage)} in {year_text(year)}.",
+                )
+            )
+    if disadvantaged_gaps is not None:
+        for m, gap, gap_trend in disadvantaged_gaps.by_measure:
+            if gap_trend == "falling" and gap is not None and gap < 0:
+                found.append(
+                    Flag(
+                        "gap",
+                        school_id,
+                        m.key,
+                        f"{school_name}: the disadvantaged gap in {m.label} has widened each year, "
+                        f"to {gap:.0f} percentage points in {year_text(year)}.",
+                    )
+                )
+    return found
+
+
+# --- one school, one partnership ------------------------------------------------------------------
+
+
+@dataclass
+class SchoolOutcomes:
+    year: int
+    rows: list[MeasureRow]
+    groups: list[GroupRow]
+    gaps: list[GapRow]
+    flags: list[Flag]
+    view: Viewpoint
+    measures: list[MeasureSpec] = field(default_factory=list)
+
+
+def school_outcomes(school: Any, year: int, view: Viewpoint, *, nationals: Nationals | None = None) -> SchoolOutcomes:
+    """Every measure the school has results for, its groups, gaps and flags (two queries)."""
+    nationals = nationals or Nationals()
+    table = count_results([school.pk], three_years(year))
+
+    def counts(each: int, measure: str, group: str) -> Counts:
+        return table.get((school.pk, each, measure, group), ZERO)
+
+    present = {key[2] for key in table}
+    measures = [m for m in MEASURES if m.key in present]
+    rows = [measure_row(counts, m, year, nationals, view) for m in measures]
+    gaps = gap_rows(counts, measures, year, view)
+    flags = flags_for(school.pk, school.name, rows, gaps[0] if gaps else None, year)
+    return SchoolOutcomes(year, rows, group_rows(counts, measures, year, nationals, view), gaps, flags, view, measures)
+
+
+@dataclass
+class SchoolColumn:
+    school: Any
+    rows: dict[str, MeasureRow]
+    disadvantaged_gap: dict[str, float | None]
+    flags: list[Flag]
+
+
+@dataclass
+class PartnershipOutcomes:
+    year: int
+    measures: list[MeasureSpec]
+    schools: list[SchoolColumn]
+    partnership: dict[str, MeasureRow]
+    partnership_gap: dict[str, float | None]
+    national: dict[str, float | None]
+    flags: list[Flag]
+
+
+def partnership_outcomes(
+    schools: Sequence[Any],
+    year: int,
+    *,
+    threshold: int,
+    sees_unsuppressed: Any,
+    measures: Sequence[MeasureSpec] = HEADLINE_MEASURES,
+    nationals: Nationals | None = None,
+) -> PartnershipOutcomes:
+    """Every school side by side and the partnership as a whole, in two queries however many
+    schools. `sees_unsuppressed(school_id) -> bool` says whose small groups the viewer may see."""
+    nationals = nationals or Nationals()
+    ids = [s.pk for s in schools]
+    table = count_results(ids, three_years(year), [m.key for m in measures])
+    whole = Viewpoint(threshold=threshold)
+    columns = []
+    all_flags: list[Flag] = []
+    for school in schools:
+        view = Viewpoint(threshold=threshold, show_small=bool(sees_unsuppressed(school.pk)))
+
+        def counts(each: int, measure: str, group: str, school_id: int = school.pk) -> Counts:
+            return table.get((school_id, each, measure, group), ZERO)
+
+        rows = {m.key: measure_row(counts, m, year, nationals, view) for m in measures}
+        gaps = gap_rows(counts, measures, year, view)[0]
+        flags = flags_for(school.pk, school.name, list(rows.values()), gaps, year)
+        all_flags.extend(flags)
+        columns.append(SchoolColumn(school, rows, {m.key: gap for m, gap, _ in gaps.by_measure}, flags))
+
+    def summed(each: int, measure: str, group: str) -> Counts:
+        return total(table, ids, each, measure, group)
+
+    partnership_rows = {m.key: measure_row(summed, m, year, nationals, whole) for m in measures}
+    partnership_gaps = gap_rows(summed, measures, year, whole)[0]
+    return PartnershipOutcomes(
+        year=year,
+        measures=list(measures),
+        schools=columns,
+        partnership=partnership_rows,
+        partnership_gap={m.key: gap for m, gap, _ in partnership_gaps.by_measure},
+        national={m.key: nationals.get(m, year) for m in measures},
+        flags=all_flags,
+    )
+
+
+# --- in-year tracking ---------------------------------------------------------------------------
+
+
+@dataclass
+class TrackingCell:
+    term: str
+    subject: str
+    expected: stats.Figure
+    greater_depth: stats.Figure
+
+
+def tracking(school: Any, year: int, view: Viewpoint) -> dict[int, list[TrackingCell]]:
+    """Termly teacher assessments by year group: % at expected or above and % at greater depth,
+    per term and subject (one query)."""
+    met = Q(judgement__in=[TeacherAssessment.Judgement.EXPECTED, TeacherAssessment.Judgement.GREATER_DEPTH])
+    rows = (
+        TeacherAssessment.objects.filter(
+            pupil__school_id=school.pk, academic_year=year, pupil__years__academic_year=year
+        )
+        .values("pupil__years__year_group", "term", "subject")
+        .annotate(
+            n=Count("pk"),
+            met=Count("pk", filter=met),
+            gds=Count("pk", filter=Q(judgement=TeacherAssessment.Judgement.GREATER_DEPTH)),
+        )
+        .order_by()
+    )
+    terms = [t.value for t in TeacherAssessment.Term]
+    subjects = [s.value for s in TeacherAssessment.Subject]
+    by_year: dict[int, list[TrackingCell]] = defaultdict(list)
+    for row in sorted(
+        rows,
+        key=lambda r: (r["pupil__years__year_group"], terms.index(r["term"]), subjects.index(r["subject"])),
+    ):
+        def fig(successes: int, n: int = row["n"]) -> stats.Figure:
+            return stats.figure_for(successes, n, suppressed_below=view.threshold, show_small=view.show_small)
+
+        by_year[row["pupil__years__year_group"]].append(
+            TrackingCell(row["term"], row["subject"], fig(row["met"]), fig(row["gds"]))
+        )
+    return dict(by_year)
