@@ -193,9 +193,7 @@ class Nationals:
 
 def figure(counts: Counts, national: float | None, view: Viewpoint, *, higher: bool = False) -> stats.Figure:
     successes = counts.higher if higher else counts.expected
-    return stats.figure_for(
-        successes, counts.n, national, suppressed_below=view.threshold, show_small=view.show_small
-    )
+    return stats.figure_for(successes, counts.n, national, suppressed_below=view.threshold, show_small=view.show_small)
 
 
 @dataclass
@@ -251,9 +249,7 @@ def group_rows(
 ) -> list[GroupRow]:
     rows = []
     for group in GROUPS:
-        figures = [
-            (m, figure(counts_for_year(year, m.key, group.key), nationals.get(m, year), view)) for m in measures
-        ]
+        figures = [(m, figure(counts_for_year(year, m.key, group.key), nationals.get(m, year), view)) for m in measures]
         rows.append(GroupRow(group, figures))
     return rows
 
@@ -300,12 +296,25 @@ FLAG_KINDS = {
 }
 
 
+def _big_enough(figure: stats.Figure, threshold: int) -> bool:
+    return not figure.suppressed and (figure.denominator or 0) >= threshold
+
+
 def flags_for(
-    school_id: int, school_name: str, rows: Sequence[MeasureRow], disadvantaged_gaps: GapRow | None, year: int
+    school_id: int,
+    school_name: str,
+    rows: Sequence[MeasureRow],
+    disadvantaged_gaps: GapRow | None,
+    year: int,
+    threshold: int,
 ) -> list[Flag]:
+    """Flags only from groups of at least `threshold` pupils, even for a school's own staff: a
+    trend or gap in a handful of pupils is noise, not something to act on."""
     found = []
     for row in rows:
         m = row.measure
+        if not _big_enough(row.figure, threshold):
+            continue
         if row.figure.verdict == "below":
             found.append(
                 Flag(
@@ -316,7 +325,7 @@ def flags_for(
                     f"significantly below national ({stats.format_pct(row.figure.national)}).",
                 )
             )
-        if row.trend == "falling":
+        if row.trend == "falling" and all(_big_enough(f, threshold) for _, f in row.history):
             first, last = row.history[0][1], row.history[-1][1]
             found.append(
                 Flag(
@@ -368,7 +377,8 @@ def school_outcomes(school: Any, year: int, view: Viewpoint, *, nationals: Natio
     measures = [m for m in MEASURES if m.key in present]
     rows = [measure_row(counts, m, year, nationals, view) for m in measures]
     gaps = gap_rows(counts, measures, year, view)
-    flags = flags_for(school.pk, school.name, rows, gaps[0] if gaps else None, year)
+    strict = gap_rows(counts, measures, year, Viewpoint(threshold=view.threshold))  # flags ignore small groups
+    flags = flags_for(school.pk, school.name, rows, strict[0] if strict else None, year, view.threshold)
     return SchoolOutcomes(year, rows, group_rows(counts, measures, year, nationals, view), gaps, flags, view, measures)
 
 
@@ -416,7 +426,8 @@ def partnership_outcomes(
 
         rows = {m.key: measure_row(counts, m, year, nationals, view) for m in measures}
         gaps = gap_rows(counts, measures, year, view)[0]
-        flags = flags_for(school.pk, school.name, list(rows.values()), gaps, year)
+        strict = gap_rows(counts, measures, year, whole)[0]  # flags ignore small groups
+        flags = flags_for(school.pk, school.name, list(rows.values()), strict, year, threshold)
         all_flags.extend(flags)
         columns.append(SchoolColumn(school, rows, {m.key: gap for m, gap, _ in gaps.by_measure}, flags))
 
@@ -470,6 +481,7 @@ def tracking(school: Any, year: int, view: Viewpoint) -> dict[int, list[Tracking
         rows,
         key=lambda r: (r["pupil__years__year_group"], terms.index(r["term"]), subjects.index(r["subject"])),
     ):
+
         def fig(successes: int, n: int = row["n"]) -> stats.Figure:
             return stats.figure_for(successes, n, suppressed_below=view.threshold, show_small=view.show_small)
 

@@ -9,7 +9,17 @@ pupil data). The CSV template holds no data: anyone signed in may download it.
 
 from __future__ import annotations
 
-from partnership.core.tests.matrix import SIGNED_IN, Entry, grid, obj, post, school_slug
+from partnership.core.tests.matrix import (
+    COORDINATORS,
+    SIGNED_IN,
+    VIEW,
+    Entry,
+    grid,
+    obj,
+    partnership_slug,
+    post,
+    school_slug,
+)
 
 #                        head     teacher  governor coord    adviser  out_head admin
 # School "import_results": the school's head (and senior leaders, data lead); outside_head for outside.
@@ -50,5 +60,21 @@ ENTRIES.update(
     {
         "outcomes:pupil_list": obj("outcomes:pupil_list", school_slug, VIEW_PUPILS),
         "outcomes:pupil_detail": obj("outcomes:pupil_detail", pupil_of_school, VIEW_PUPILS),
+    }
+)
+
+# --- outcome pages, exports and the RAB pack (views_outcomes.py): aggregates only -------------
+# Anyone who may view the school or partnership (small groups suppressed except for the school's own
+# staff, proved in test_outcome_pages.py). A flag becomes an action by the partnership's coordinators.
+
+ENTRIES.update(
+    {
+        "outcomes:school_outcomes": obj("outcomes:school_outcomes", school_slug, VIEW),
+        "outcomes:school_export": obj("outcomes:school_export", school_slug, VIEW),
+        "outcomes:partnership_dashboard": obj("outcomes:partnership_dashboard", partnership_slug, VIEW),
+        "outcomes:partnership_export": obj("outcomes:partnership_export", partnership_slug, VIEW),
+        "outcomes:rab_pack": obj("outcomes:rab_pack", partnership_slug, VIEW),
+        # No such flag in a world without results: coordinators get the "no longer applies" page.
+        "outcomes:flag_action": obj("outcomes:flag_action", partnership_slug, COORDINATORS),
     }
 )

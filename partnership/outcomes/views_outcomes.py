@@ -1,0 +1,327 @@
+"""Outcome pages (C5): a school's outcomes, the partnership's Raising Achievement Board dashboard,
+their Excel exports, the RAB pack PDF, and turning a flag into an action.
+
+Every page shows aggregates only (`outcomes/analysis.py`); small groups are suppressed for anyone
+but the school's own staff (`access.sees_unsuppressed`), with the partnership's threshold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partnership.core import access, charts
+from partnership.core.actions import selectors as action_selectors
+from partnership.core.actions import services as action_services
+from partnership.core.actions.forms import ActionCreateForm
+from partnership.core.errors import ApplicationError
+from partnership.core.exports import pdf_response, xlsx_response
+from partnership.core.pages import crumbs, form_error, get_or_deny
+from partnership.directory.models import Membership, Partnership, School
+from partnership.outcomes import analysis, tables
+from partnership.outcomes.analysis import HEADLINE_MEASURES, MEASURE_BY_KEY, Viewpoint, year_text
+from partnership.outcomes.stats import DEFAULT_SUPPRESSION_THRESHOLD
+from partnership.plans.models import current_academic_year
+
+
+def _threshold(school: School) -> int:
+    """The strictest suppression threshold of the school's current partnerships."""
+    thresholds = (
+        Membership.objects.current().filter(school=school).values_list("partnership__suppression_threshold", flat=True)
+    )
+    return max([DEFAULT_SUPPRESSION_THRESHOLD, *thresholds])
+
+
+def _year(request: HttpRequest, latest: int | None) -> int | None:
+    """The academic year asked for (?year=2024), else the latest with results."""
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 2000 <= int(asked) <= 2100:
+        return int(asked)
+    return latest
+
+
+def _years_choice(latest: int | None) -> list[tuple[int, str]]:
+    if latest is None:
+        return []
+    return [(y, year_text(y)) for y in range(latest, latest - 5, -1)]
+
+
+def _school_context(request: HttpRequest, school: School) -> dict[str, Any] | None:
+    latest = analysis.latest_year([school.pk])
+    year = _year(request, latest)
+    if year is None:
+        return None
+    view = Viewpoint(threshold=_threshold(school), show_small=access.sees_unsuppressed(request.user, school.pk))
+    outcomes = analysis.school_outcomes(school, year, view)
+    tracking_year = current_academic_year()
+    tracking = analysis.tracking(school, tracking_year, view)
+    return {
+        "outcomes": outcomes,
+        "year": year,
+        "year_text": year_text(year),
+        "years": _years_choice(latest),
+        "tracking": tracking,
+        "tracking_year_text": year_text(tracking_year),
+        "view": view,
+    }
+
+
+def _school_chart(school: School, outcomes: analysis.SchoolOutcomes) -> dict[str, Any]:
+    rows = [
+        {
+            "label": row.measure.short,
+            "percentage": row.figure.percentage,
+            "low": row.figure.low,
+            "high": row.figure.high,
+            "national": row.figure.national,
+        }
+        for row in outcomes.rows
+        if row.figure.denominator
+    ]
+    return charts.percentage_bars(
+        rows,
+        title=f"{school.name}: outcomes {year_text(outcomes.year)}",
+        description=(
+            f"Bar chart of {school.name}'s outcomes in {year_text(outcomes.year)}: the percentage meeting each "
+            "measure with its 95% interval and the national figure. The same figures are in the table below."
+        ),
+        category_title="Measure",
+    )
+
+
+@login_required
+@require_GET
+def school_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
+    school = get_or_deny(request, School, slug=slug)
+    context = _school_context(request, school)
+    chart = None
+    if context is not None and context["outcomes"].rows:
+        chart = charts.spec_json(_school_chart(school, context["outcomes"]))
+    return render(
+        request,
+        "outcomes/school_outcomes.html",
+        {
+            "school": school,
+            **(context or {}),
+            "chart": chart,
+            "can_view_pupils": access.can(request.user, "view_pupils", school),
+            "can_import": access.can(request.user, "import_results", school),
+            "can_add_action": access.can(request.user, "add_action", school),
+            "crumbs": crumbs(
+                ("Schools", reverse("directory:school_list")),
+                (school.name, reverse("directory:school_detail", args=[school.slug])),
+                ("Outcomes", ""),
+            ),
+        },
+    )
+
+
+@login_required
+@require_GET
+def school_outcomes_export(request: HttpRequest, slug: str) -> HttpResponse:
+    school = get_or_deny(request, School, slug=slug)
+    context = _school_context(request, school)
+    if context is None:
+        return xlsx_response(f"outcomes-{school.slug}.xlsx", [tables.NO_RESULTS])
+    sheets = tables.school_tables(context["outcomes"], context["tracking"])
+    return xlsx_response(f"outcomes-{school.slug}-{context['year']}.xlsx", sheets)
+
+
+# --- partnership dashboard ----------------------------------------------------------------------
+
+
+def _partnership_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any] | None:
+    schools = list(
+        School.objects.filter(
+            pk__in=Membership.objects.current().filter(partnership=partnership).values("school_id")
+        ).order_by("name")
+    )
+    latest = analysis.latest_year([s.pk for s in schools])
+    year = _year(request, latest)
+    if year is None:
+        return None
+    own = access.principal_for(request.user)
+
+    def sees(school_id: int) -> bool:
+        return access.sees_unsuppressed(request.user, school_id)
+
+    outcomes = analysis.partnership_outcomes(
+        schools, year, threshold=max(partnership.suppression_threshold, 1), sees_unsuppressed=sees
+    )
+    return {
+        "outcomes": outcomes,
+        "year": year,
+        "year_text": year_text(year),
+        "years": _years_choice(latest),
+        "threshold": partnership.suppression_threshold,
+        "own_school_id": own.school_id,
+        "can_raise": access.can(request.user, "manage", partnership),
+    }
+
+
+def _partnership_chart(partnership: Partnership, outcomes: analysis.PartnershipOutcomes, key: str) -> dict[str, Any]:
+    measure = MEASURE_BY_KEY[key]
+    rows = [
+        {
+            "label": column.school.name,
+            "percentage": column.rows[key].figure.percentage,
+            "low": column.rows[key].figure.low,
+            "high": column.rows[key].figure.high,
+            "national": column.rows[key].figure.national,
+        }
+        for column in outcomes.schools
+    ]
+    whole = outcomes.partnership[key].figure
+    rows.append(
+        {
+            "label": f"{partnership.name} (all)",
+            "percentage": whole.percentage,
+            "low": whole.low,
+            "high": whole.high,
+            "national": whole.national,
+        }
+    )
+    return charts.percentage_bars(
+        rows,
+        title=f"{measure.label} {year_text(outcomes.year)}",
+        description=(
+            f"Bar chart of {measure.label} in {year_text(outcomes.year)} for each school and the partnership, "
+            "with 95% intervals and the national figure. Schools with fewer pupils than the threshold have no bar. "
+            "The same figures are in the table."
+        ),
+        category_title="School",
+    )
+
+
+@login_required
+@require_GET
+def partnership_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_or_deny(request, Partnership, slug=slug)
+    context = _partnership_context(request, partnership)
+    measure_key = request.GET.get("measure", "ks2_rwm")
+    if measure_key not in {m.key for m in HEADLINE_MEASURES}:
+        measure_key = "ks2_rwm"
+    chart = None
+    if context is not None and context["outcomes"].schools:
+        chart = charts.spec_json(_partnership_chart(partnership, context["outcomes"], measure_key))
+    return render(
+        request,
+        "outcomes/partnership_dashboard.html",
+        {
+            "partnership": partnership,
+            **(context or {}),
+            "chart": chart,
+            "chart_measure": MEASURE_BY_KEY[measure_key],
+            "headline_measures": HEADLINE_MEASURES,
+            "crumbs": crumbs(
+                ("Partnerships", reverse("directory:partnership_list")),
+                (partnership.name, reverse("directory:partnership_detail", args=[partnership.slug])),
+                ("Raising Achievement Board", ""),
+            ),
+        },
+    )
+
+
+@login_required
+@require_GET
+def partnership_export(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_or_deny(request, Partnership, slug=slug)
+    context = _partnership_context(request, partnership)
+    if context is None:
+        return xlsx_response(f"rab-{partnership.slug}.xlsx", [tables.NO_RESULTS])
+    sheets = tables.partnership_tables(context["outcomes"], partnership.name)
+    return xlsx_response(f"rab-{partnership.slug}-{context['year']}.xlsx", sheets)
+
+
+@login_required
+@require_GET
+def rab_pack(request: HttpRequest, slug: str) -> HttpResponse:
+    """One PDF for a board meeting: the headline table, a chart per headline measure, the flags."""
+    partnership = get_or_deny(request, Partnership, slug=slug)
+    context = _partnership_context(request, partnership) or {"year": "", "threshold": partnership.suppression_threshold}
+    outcomes = context.get("outcomes")
+    chart_svgs = [
+        (MEASURE_BY_KEY[m.key], charts.svg(_partnership_chart(partnership, outcomes, m.key)))
+        for m in (outcomes.measures if outcomes else [])
+    ]
+    return pdf_response(
+        f"rab-pack-{partnership.slug}-{context['year'] or 'no-results'}.pdf",
+        "outcomes/rab_pack.html",
+        {"partnership": partnership, **context, "chart_svgs": chart_svgs},
+        request=request,
+    )
+
+
+# --- flags become actions -------------------------------------------------------------------------
+
+
+def _find_flag(flags: list[analysis.Flag], key: str) -> analysis.Flag | None:
+    return next((flag for flag in flags if flag.key == key), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag_action(request: HttpRequest, slug: str) -> HttpResponse:
+    """Turn a dashboard flag into an action for the school, owned by someone the coordinator
+    chooses. The flag is worked out again here from the viewer's own figures, never trusted from
+    the form."""
+    partnership = get_object_or_404(Partnership, slug=slug)
+    access.require(request, "manage", partnership)
+    context = _partnership_context(request, partnership)
+    flag = _find_flag(context["outcomes"].flags, request.GET.get("flag", "")) if context else None
+    dashboard = reverse("outcomes:partnership_dashboard", args=[partnership.slug])
+    if context is None or flag is None:
+        return render(
+            request,
+            "outcomes/flag_gone.html",
+            {
+                "partnership": partnership,
+                "dashboard": dashboard,
+                "crumbs": crumbs(("Raising Achievement Board", dashboard), ("Flag", "")),
+            },
+        )
+    school = School.objects.get(pk=flag.school_id)
+    title = f"{analysis.FLAG_KINDS[flag.kind]}: {MEASURE_BY_KEY[flag.measure].label}"
+    form = ActionCreateForm(
+        request.POST or None,
+        initial={"title": title, "description": flag.text},
+        people=action_selectors.action_owner_choices(request.user, partnership_id=partnership.pk),
+        priorities=action_selectors.action_priority_choices(request.user, partnership_id=partnership.pk),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = action_services.action_create(
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                owner=form.cleaned_data["owner"],
+                created_by=request.user,
+                school=school,
+                partnership=partnership,
+                due_on=form.cleaned_data["due_on"],
+                priority=form.cleaned_data["priority"],
+                source_label=f"Raising Achievement Board {context['year_text']}",
+                request=request,
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"Action “{action.title}” added for {school.name}.")
+            return redirect("actions:detail", pk=action.pk)
+    return render(
+        request,
+        "actions/create.html",
+        {
+            "form": form,
+            "flag": flag,
+            "school": school,
+            "partnership": partnership,
+            "title": f"New action for {school.name}",
+            "crumbs": crumbs(("Raising Achievement Board", dashboard), ("New action", "")),
+        },
+    )
