@@ -26,6 +26,6 @@ def crumbs(*pairs: tuple[str, str]) -> list[tuple[str, str]]:
 
 def get_or_deny(request: HttpRequest, model: type, action: str = "view", **lookup: Any) -> Any:
     """The object, or 404 if it does not exist, or 403 (audited) if the policy refuses `action`."""
-    obj = get_object_or_404(model, **lookup)
+    obj: Any = get_object_or_404(model, **lookup)
     access.require(request, action, obj)
     return obj

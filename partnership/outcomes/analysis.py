@@ -192,8 +192,11 @@ class Nationals:
 
 
 def figure(counts: Counts, national: float | None, view: Viewpoint, *, higher: bool = False) -> stats.Figure:
+    """No pupils at all is said as "no pupils" to everyone (an infant school has no KS2 results):
+    there is nobody to identify. Any other group under the threshold is suppressed."""
     successes = counts.higher if higher else counts.expected
-    return stats.figure_for(successes, counts.n, national, suppressed_below=view.threshold, show_small=view.show_small)
+    show_small = view.show_small or counts.n == 0
+    return stats.figure_for(successes, counts.n, national, suppressed_below=view.threshold, show_small=show_small)
 
 
 @dataclass
@@ -489,3 +492,16 @@ def tracking(school: Any, year: int, view: Viewpoint) -> dict[int, list[Tracking
             TrackingCell(row["term"], row["subject"], fig(row["met"]), fig(row["gds"]))
         )
     return dict(by_year)
+
+
+TERMS = [(t.value, t.label) for t in TeacherAssessment.Term]
+
+
+def tracking_grid(cells: Sequence[TrackingCell]) -> list[tuple[str, list[TrackingCell | None]]]:
+    """One year group's cells as rows of subjects by columns of terms (None where not assessed)."""
+    by_key = {(c.subject, c.term): c for c in cells}
+    return [
+        (label, [by_key.get((subject, term)) for term, _ in TERMS])
+        for subject, label in TeacherAssessment.Subject.choices
+        if any((subject, term) in by_key for term, _ in TERMS)
+    ]

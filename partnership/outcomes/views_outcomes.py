@@ -67,6 +67,10 @@ def _school_context(request: HttpRequest, school: School) -> dict[str, Any] | No
         "year_text": year_text(year),
         "years": _years_choice(latest),
         "tracking": tracking,
+        "tracking_grid": [
+            (year_group, analysis.tracking_grid(cells)) for year_group, cells in sorted(tracking.items())
+        ],
+        "terms": analysis.TERMS,
         "tracking_year_text": year_text(tracking_year),
         "view": view,
     }
@@ -176,6 +180,7 @@ def _partnership_chart(partnership: Partnership, outcomes: analysis.PartnershipO
             "national": column.rows[key].figure.national,
         }
         for column in outcomes.schools
+        if column.rows[key].figure.denominator != 0  # schools with no such pupils (infant schools, for KS2)
     ]
     whole = outcomes.partnership[key].figure
     rows.append(
@@ -245,11 +250,10 @@ def rab_pack(request: HttpRequest, slug: str) -> HttpResponse:
     """One PDF for a board meeting: the headline table, a chart per headline measure, the flags."""
     partnership = get_or_deny(request, Partnership, slug=slug)
     context = _partnership_context(request, partnership) or {"year": "", "threshold": partnership.suppression_threshold}
-    outcomes = context.get("outcomes")
-    chart_svgs = [
-        (MEASURE_BY_KEY[m.key], charts.svg(_partnership_chart(partnership, outcomes, m.key)))
-        for m in (outcomes.measures if outcomes else [])
-    ]
+    outcomes: analysis.PartnershipOutcomes | None = context.get("outcomes")
+    chart_svgs = []
+    if outcomes is not None:
+        chart_svgs = [(m, charts.svg(_partnership_chart(partnership, outcomes, m.key))) for m in outcomes.measures]
     return pdf_response(
         f"rab-pack-{partnership.slug}-{context['year'] or 'no-results'}.pdf",
         "outcomes/rab_pack.html",
