@@ -65,3 +65,18 @@ def test_pages_send_csp_and_signed_in_pages_are_not_stored(client, world):
     client.force_login(world["head"])
     response = client.get("/people/")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path, settings):
+    """The production storage rewrites every url() in CSS and JS to hashed names and fails on a
+    reference to a missing file (a vendored image or source map), which would stop a deploy."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("js/vega/vega.min.*.js"))
