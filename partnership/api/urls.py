@@ -3,7 +3,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from partnership.api import actions, views
+from partnership.api import actions, outcomes, views
 
 router = DefaultRouter()
 router.register("partnerships", views.PartnershipViewSet, basename="partnership")
@@ -11,6 +11,8 @@ router.register("schools", views.SchoolViewSet, basename="school")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("networks", views.NetworkViewSet, basename="network")
 router.register("actions", actions.ActionViewSet, basename="action")
+router.register("outcomes", outcomes.OutcomeViewSet, basename="outcome")
+router.register(r"schools/(?P<slug>[^/.]+)/pupils", outcomes.SchoolPupilViewSet, basename="school-pupil")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),

@@ -13,7 +13,7 @@ recorded per year in `PupilYear`); sex and summer-born come from the pupil.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,12 +191,88 @@ class Nationals:
         return float(value) if value is not None else None
 
 
-def figure(counts: Counts, national: float | None, view: Viewpoint, *, higher: bool = False) -> stats.Figure:
-    """No pupils at all is said as "no pupils" to everyone (an infant school has no KS2 results):
-    there is nobody to identify. Any other group under the threshold is suppressed."""
+# Groups that add up: each parent is the sum of its children. If one part of a visible whole is
+# hidden, another part must be hidden too, or the hidden one is the whole minus the rest
+# (complementary suppression, as the Office for National Statistics practises it).
+PARTITIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("all", ("disadvantaged", "not_disadvantaged")),
+    ("all", ("sen", "no_sen")),
+    ("sen", ("sen_support", "ehcp")),
+    ("all", ("eal", "not_eal")),
+    ("all", ("girls", "boys")),
+    ("all", ("summer_born", "not_summer_born")),
+)
+HIDDEN_LABEL = "hidden to protect a small group"
+
+
+def hidden_groups(n_by_group: dict[str, int], view: Viewpoint, also: Iterable[str] = ()) -> set[str]:
+    """The groups to hide from this viewer: those of 1 to threshold-1 pupils (primary), `also`
+    (e.g. a partnership total that would reveal one hidden school), and then, until nothing
+    changes, the smallest other part of any visible whole with exactly one part hidden."""
+    if view.show_small:
+        return set(also)
+    hidden = {g for g, n in n_by_group.items() if 0 < n < view.threshold} | set(also)
+    changed = bool(hidden)
+    while changed:
+        changed = False
+        for parent, children in PARTITIONS:
+            if parent in hidden or sum(c in hidden for c in children) != 1:
+                continue
+            shown = sorted((c for c in children if c not in hidden), key=lambda c: (n_by_group.get(c, 0), c))
+            hidden.add(shown[0])
+            changed = True
+    return hidden
+
+
+def figure(
+    counts: Counts, national: float | None, view: Viewpoint, *, higher: bool = False, hidden: bool = False
+) -> stats.Figure:
+    """One group's figure. No pupils at all is said as "no pupils" to everyone (an infant school
+    has no KS2 results): there is nobody to identify. Groups under the threshold are suppressed, and
+    `hidden` ones (complementary suppression) carry no numbers either."""
+    if hidden:
+        small = 0 < counts.n < view.threshold
+        label = stats.suppressed_label(view.threshold) if small else HIDDEN_LABEL
+        return stats.Figure(None, None, None, None, None, national, None, True, label)
     successes = counts.higher if higher else counts.expected
     show_small = view.show_small or counts.n == 0
     return stats.figure_for(successes, counts.n, national, suppressed_below=view.threshold, show_small=show_small)
+
+
+CountsFor = Callable[[int, str, str], Counts]  # (year, measure, group) -> Counts
+
+
+class Source:
+    """The counts for one school, or for the partnership as a whole, as one viewer may see them:
+    every figure shown anywhere is made here, so suppression is applied the same way everywhere.
+    `also_hidden(year, measure)` adds groups to hide (the partnership total's secondary suppression)."""
+
+    def __init__(
+        self, counts: CountsFor, view: Viewpoint, also_hidden: Callable[[int, str], set[str]] | None = None
+    ) -> None:
+        self.counts = counts
+        self.view = view
+        self.also_hidden = also_hidden
+        self._hidden: dict[tuple[int, str], set[str]] = {}
+
+    def hidden(self, year: int, measure: str) -> set[str]:
+        key = (year, measure)
+        if key not in self._hidden:
+            n_by_group = {g.key: self.counts(year, measure, g.key).n for g in GROUPS}
+            also = self.also_hidden(year, measure) if self.also_hidden else ()
+            self._hidden[key] = hidden_groups(n_by_group, self.view, also)
+        return self._hidden[key]
+
+    def figure(
+        self, year: int, measure: MeasureSpec, group: str, national: float | None, *, higher: bool = False
+    ) -> stats.Figure:
+        return figure(
+            self.counts(year, measure.key, group),
+            national,
+            self.view,
+            higher=higher,
+            hidden=group in self.hidden(year, measure.key),
+        )
 
 
 @dataclass
@@ -215,22 +291,13 @@ class MeasureRow:
         return stats.gap_to_national(self.figure)
 
 
-def measure_row(
-    counts_for_year: Any, measure: MeasureSpec, year: int, nationals: Nationals, view: Viewpoint
-) -> MeasureRow:
-    """`counts_for_year(year, measure_key, group_key) -> Counts` supplies the counts (one school's
-    or a sum over schools)."""
-    history = []
-    for each in three_years(year):
-        history.append((each, figure(counts_for_year(each, measure.key, "all"), nationals.get(measure, each), view)))
-    this_year = history[-1][1]
+def measure_row(source: Source, measure: MeasureSpec, year: int, nationals: Nationals) -> MeasureRow:
+    history = [(each, source.figure(each, measure, "all", nationals.get(measure, each))) for each in three_years(year)]
     higher = None
     if measure.higher_statistic:
-        higher = figure(
-            counts_for_year(year, measure.key, "all"), nationals.get(measure, year, higher=True), view, higher=True
-        )
+        higher = source.figure(year, measure, "all", nationals.get(measure, year, higher=True), higher=True)
     values = [f.percentage if f.denominator else None for _, f in history]
-    return MeasureRow(measure, this_year, higher, history, stats.trend(values))
+    return MeasureRow(measure, history[-1][1], higher, history, stats.trend(values))
 
 
 @dataclass
@@ -247,29 +314,28 @@ class GapRow:
     by_measure: list[tuple[MeasureSpec, float | None, stats.Trend | None]]  # gap this year, trend of the gap
 
 
-def group_rows(
-    counts_for_year: Any, measures: Sequence[MeasureSpec], year: int, nationals: Nationals, view: Viewpoint
-) -> list[GroupRow]:
-    rows = []
-    for group in GROUPS:
-        figures = [(m, figure(counts_for_year(year, m.key, group.key), nationals.get(m, year), view)) for m in measures]
-        rows.append(GroupRow(group, figures))
-    return rows
+def group_rows(source: Source, measures: Sequence[MeasureSpec], year: int, nationals: Nationals) -> list[GroupRow]:
+    return [
+        GroupRow(group, [(m, source.figure(year, m, group.key, nationals.get(m, year))) for m in measures])
+        for group in GROUPS
+    ]
 
 
-def gap_rows(counts_for_year: Any, measures: Sequence[MeasureSpec], year: int, view: Viewpoint) -> list[GapRow]:
+def gap_rows(
+    source: Source, measures: Sequence[MeasureSpec], year: int, gaps: Sequence[tuple[str, str, str]] = GAPS
+) -> list[GapRow]:
     """Gaps between groups this year, and whether each gap is widening (its trend over three years
-    is falling: the first group falling further behind). Hidden where either group is suppressed."""
+    is falling: the first group falling further behind). Hidden where either group is hidden."""
     rows = []
-    for first, second, label in GAPS:
+    for first, second, label in gaps:
         by_measure = []
         for m in measures:
-            gaps = []
+            values = []
             for each in three_years(year):
-                a = figure(counts_for_year(each, m.key, first), None, view)
-                b = figure(counts_for_year(each, m.key, second), None, view)
-                gaps.append(stats.figure_gap(a, b) if a.denominator and b.denominator else None)
-            by_measure.append((m, gaps[-1], stats.trend(gaps)))
+                a = source.figure(each, m, first, None)
+                b = source.figure(each, m, second, None)
+                values.append(stats.figure_gap(a, b) if a.denominator and b.denominator else None)
+            by_measure.append((m, values[-1], stats.trend(values)))
         rows.append(GapRow(label, GROUP_BY_KEY[first], GROUP_BY_KEY[second], by_measure))
     return rows
 
@@ -376,13 +442,25 @@ def school_outcomes(school: Any, year: int, view: Viewpoint, *, nationals: Natio
     def counts(each: int, measure: str, group: str) -> Counts:
         return table.get((school.pk, each, measure, group), ZERO)
 
+    source = Source(counts, view)
+    strict = Source(counts, Viewpoint(threshold=view.threshold))  # flags ignore small groups, even for staff
     present = {key[2] for key in table}
     measures = [m for m in MEASURES if m.key in present]
-    rows = [measure_row(counts, m, year, nationals, view) for m in measures]
-    gaps = gap_rows(counts, measures, year, view)
-    strict = gap_rows(counts, measures, year, Viewpoint(threshold=view.threshold))  # flags ignore small groups
-    flags = flags_for(school.pk, school.name, rows, strict[0] if strict else None, year, view.threshold)
-    return SchoolOutcomes(year, rows, group_rows(counts, measures, year, nationals, view), gaps, flags, view, measures)
+    rows = [measure_row(source, m, year, nationals) for m in measures]
+    gaps = gap_rows(source, measures, year)
+    strict_gaps = gap_rows(strict, measures, year, GAPS[:1])
+    flags = flags_for(school.pk, school.name, rows, strict_gaps[0] if strict_gaps else None, year, view.threshold)
+    return SchoolOutcomes(year, rows, group_rows(source, measures, year, nationals), gaps, flags, view, measures)
+
+
+def revealing(sources: Sequence[Source], year: int, measure: str) -> set[str]:
+    """Groups whose partnership total must be hidden: those hidden for exactly one school, which
+    the total minus the other schools would reveal."""
+    times: dict[str, int] = defaultdict(int)
+    for source in sources:
+        for group in source.hidden(year, measure):
+            times[group] += 1
+    return {group for group, count in times.items() if count == 1}
 
 
 @dataclass
@@ -420,6 +498,7 @@ def partnership_outcomes(
     table = count_results(ids, three_years(year), [m.key for m in measures])
     whole = Viewpoint(threshold=threshold)
     columns = []
+    sources: list[Source] = []
     all_flags: list[Flag] = []
     for school in schools:
         view = Viewpoint(threshold=threshold, show_small=bool(sees_unsuppressed(school.pk)))
@@ -427,9 +506,11 @@ def partnership_outcomes(
         def counts(each: int, measure: str, group: str, school_id: int = school.pk) -> Counts:
             return table.get((school_id, each, measure, group), ZERO)
 
-        rows = {m.key: measure_row(counts, m, year, nationals, view) for m in measures}
-        gaps = gap_rows(counts, measures, year, view)[0]
-        strict = gap_rows(counts, measures, year, whole)[0]  # flags ignore small groups
+        source = Source(counts, view)
+        sources.append(source)
+        rows = {m.key: measure_row(source, m, year, nationals) for m in measures}
+        gaps = gap_rows(source, measures, year, GAPS[:1])[0]
+        strict = gap_rows(Source(counts, whole), measures, year, GAPS[:1])[0]  # flags ignore small groups
         flags = flags_for(school.pk, school.name, list(rows.values()), strict, year, threshold)
         all_flags.extend(flags)
         columns.append(SchoolColumn(school, rows, {m.key: gap for m, gap, _ in gaps.by_measure}, flags))
@@ -437,8 +518,9 @@ def partnership_outcomes(
     def summed(each: int, measure: str, group: str) -> Counts:
         return total(table, ids, each, measure, group)
 
-    partnership_rows = {m.key: measure_row(summed, m, year, nationals, whole) for m in measures}
-    partnership_gaps = gap_rows(summed, measures, year, whole)[0]
+    partnership = Source(summed, whole, also_hidden=lambda each, measure: revealing(sources, each, measure))
+    partnership_rows = {m.key: measure_row(partnership, m, year, nationals) for m in measures}
+    partnership_gaps = gap_rows(partnership, measures, year, GAPS[:1])[0]
     return PartnershipOutcomes(
         year=year,
         measures=list(measures),

@@ -26,16 +26,8 @@ from partnership.core.pages import crumbs, form_error, get_or_deny
 from partnership.directory.models import Membership, Partnership, School
 from partnership.outcomes import analysis, tables
 from partnership.outcomes.analysis import HEADLINE_MEASURES, MEASURE_BY_KEY, Viewpoint, year_text
-from partnership.outcomes.stats import DEFAULT_SUPPRESSION_THRESHOLD
+from partnership.outcomes.selectors import suppression_threshold
 from partnership.plans.models import current_academic_year
-
-
-def _threshold(school: School) -> int:
-    """The strictest suppression threshold of the school's current partnerships."""
-    thresholds = (
-        Membership.objects.current().filter(school=school).values_list("partnership__suppression_threshold", flat=True)
-    )
-    return max([DEFAULT_SUPPRESSION_THRESHOLD, *thresholds])
 
 
 def _year(request: HttpRequest, latest: int | None) -> int | None:
@@ -57,7 +49,9 @@ def _school_context(request: HttpRequest, school: School) -> dict[str, Any] | No
     year = _year(request, latest)
     if year is None:
         return None
-    view = Viewpoint(threshold=_threshold(school), show_small=access.sees_unsuppressed(request.user, school.pk))
+    view = Viewpoint(
+        threshold=suppression_threshold(school), show_small=access.sees_unsuppressed(request.user, school.pk)
+    )
     outcomes = analysis.school_outcomes(school, year, view)
     tracking_year = current_academic_year()
     tracking = analysis.tracking(school, tracking_year, view)

@@ -91,6 +91,10 @@ def test_everyone_else_sees_small_groups_hidden(client, results, who):
     figure = dict((m.key, f) for m, f in eal.figures)["ks2_rwm"]
     assert figure.suppressed and figure.numerator is None and figure.denominator is None
     assert "of 3" not in response.content.decode()
+    # Nor can it be worked out as all pupils minus the others: that group is hidden too.
+    not_eal = next(g for g in response.context["outcomes"].groups if g.group.key == "not_eal")
+    other = dict((m.key, f) for m, f in not_eal.figures)["ks2_rwm"]
+    assert other.suppressed and other.denominator is None and other.label == "hidden to protect a small group"
     # The whole cohort is big enough to show.
     rwm = next(r for r in response.context["outcomes"].rows if r.measure.key == "ks2_rwm").figure
     assert rwm.denominator == 20
@@ -155,11 +159,27 @@ def test_no_page_export_or_pack_names_a_pupil_or_shows_another_schools_small_gro
                 assert rwm[2] == "fewer than 6 pupils" and rwm[3] is None
 
 
+def _partnership_rwm(client, user):  # type: ignore[no-untyped-def]
+    client.force_login(user)
+    response = client.get(reverse("outcomes:partnership_dashboard", args=["home"]))
+    return response.context["outcomes"].partnership["ks2_rwm"].figure
+
+
 def test_the_partnership_total_adds_up_the_schools(client, results):
-    client.force_login(results["coordinator"])
-    response = client.get(reverse("outcomes:partnership_dashboard", args=[results.home.slug]))
-    whole = response.context["outcomes"].partnership["ks2_rwm"].figure
+    whole = _partnership_rwm(client, results["partner_head"])  # sees both schools: own 20, theirs 4
     assert (whole.numerator, whole.denominator) == (16, 24)  # 13 of 20 and 3 of 4
+
+
+def test_the_partnership_total_never_reveals_the_one_hidden_school(client, results):
+    # For the coordinator the partner's 4 pupils are hidden: total minus own school would show them.
+    whole = _partnership_rwm(client, results["coordinator"])
+    assert whole.suppressed and whole.denominator is None and whole.label == "hidden to protect a small group"
+    # With a second small school hidden too, the total reveals neither, so it is shown.
+    from partnership.directory.tests.factories import member_school
+
+    cohort(member_school(results.home, name="Third Primary", slug="third-primary"), YEAR, 5, 2)
+    whole = _partnership_rwm(client, results["coordinator"])
+    assert (whole.numerator, whole.denominator) == (18, 29)
 
 
 def test_the_rab_pack_is_a_real_pdf_with_charts(client, results):
