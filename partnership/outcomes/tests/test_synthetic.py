@@ -29,8 +29,16 @@ NOW = 2026  # assessment year, fixed so the tests do not depend on the date
 
 
 def _schools(count: int, *, infant_every: int = 0) -> list[School]:
+    # Fixed URNs: the generator seeds each school by URN, so the data (and these checks) do not
+    # depend on how many schools other tests created first.
     return [
-        SchoolFactory(phase="infant" if infant_every and i % infant_every == 0 else "primary") for i in range(count)
+        SchoolFactory(
+            urn=f"{700000 + i}",
+            establishment_number=f"{5000 + i}",
+            slug=f"synthetic-{i}",
+            phase="infant" if infant_every and i % infant_every == 0 else "primary",
+        )
+        for i in range(count)
     ]
 
 
