@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import NormalDist
 from typing import Literal
@@ -53,6 +54,12 @@ def _check(successes: int, n: int) -> None:
 # --- confidence intervals -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=16)
+def _z(confidence: float) -> float:
+    """The two-sided normal quantile for a confidence level (1.959964 for 95%)."""
+    return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+
+
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion, as fractions (low, high).
 
@@ -68,7 +75,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
         raise ValueError("confidence must be between 0 and 1.")
     if n == 0:
         return 0.0, 1.0
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    z = _z(confidence)
     p_hat = successes / n
     z2 = z * z
     denominator = 1 + z2 / n
@@ -265,6 +272,7 @@ class Figure:
         return VERDICT_LABELS[self.verdict] if self.verdict else ""
 
 
+@lru_cache(maxsize=65536)
 def figure_for(
     successes: int,
     n: int,
@@ -278,6 +286,8 @@ def figure_for(
 
     Suppressed when n < `suppressed_below` unless `show_small` (the caller decides that from the
     access policy: only the school's own staff see small groups, `access.sees_unsuppressed`).
+    Cached: a dashboard asks for the same few hundred (successes, n, national) many times over,
+    and a Figure is immutable.
     """
     _check(successes, n)
     national_pct = float(national) if national is not None else None
