@@ -21,5 +21,6 @@ NAVIGATION: list[NavItem] = [
     NavItem("Networks", "directory:network_list", "networks"),
     NavItem("Meetings", "meetings:index", "meetings"),
     NavItem("Plans", "plans:index", "plans"),
+    NavItem("Outcomes", "outcomes:index", "outcomes"),
     NavItem("Actions", "actions:mine", "actions"),
 ]

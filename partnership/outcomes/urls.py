@@ -5,6 +5,7 @@ from partnership.outcomes import views_import, views_outcomes, views_pupils
 app_name = "outcomes"
 
 urlpatterns = [
+    path("", views_outcomes.outcomes_index, name="index"),
     path("schools/<slug:slug>/import/", views_import.import_upload, name="import_upload"),
     path("schools/<slug:slug>/import/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/template.csv", views_import.import_template, name="import_template"),

@@ -30,6 +30,25 @@ from partnership.outcomes.selectors import suppression_threshold
 from partnership.plans.models import current_academic_year
 
 
+@login_required
+@require_GET
+def outcomes_index(request: HttpRequest) -> HttpResponse:
+    """Where outcomes start: the person's own school, and the boards of the partnerships they see."""
+    principal = access.principal_for(request.user)
+    school = School.objects.filter(pk=principal.school_id).first() if principal.school_id else None
+    return render(
+        request,
+        "outcomes/index.html",
+        {
+            "school": school,
+            "can_import": school is not None and access.can(request.user, "import_results", school),
+            "can_view_pupils": school is not None and access.can(request.user, "view_pupils", school),
+            "partnerships": access.visible_to(request.user, Partnership).order_by("name"),
+            "crumbs": crumbs(("Home", reverse("home")), ("Outcomes", "")),
+        },
+    )
+
+
 def _year(request: HttpRequest, latest: int | None) -> int | None:
     """The academic year asked for (?year=2024), else the latest with results."""
     asked = request.GET.get("year", "")

@@ -69,6 +69,7 @@ ENTRIES.update(
 
 ENTRIES.update(
     {
+        "outcomes:index": Entry("outcomes:index", SIGNED_IN),
         "outcomes:school_outcomes": obj("outcomes:school_outcomes", school_slug, VIEW),
         "outcomes:school_export": obj("outcomes:school_export", school_slug, VIEW),
         "outcomes:partnership_dashboard": obj("outcomes:partnership_dashboard", partnership_slug, VIEW),

@@ -251,3 +251,15 @@ def test_a_school_without_results_says_so(client, world):
     assert "There are no results for Own Primary yet" in response.content.decode()
     client.force_login(world["coordinator"])
     assert client.get(reverse("outcomes:rab_pack", args=[world.home.slug])).status_code == 200
+
+
+def test_the_outcomes_start_page_leads_each_person_to_what_they_may_see(client, world):
+    client.force_login(world["head"])
+    page = client.get(reverse("outcomes:index")).content.decode()
+    assert reverse("outcomes:school_outcomes", args=["own-primary"]) in page
+    assert reverse("outcomes:import_upload", args=["own-primary"]) in page
+    assert reverse("outcomes:partnership_dashboard", args=["home"]) in page
+    client.force_login(world["adviser"])
+    page = client.get(reverse("outcomes:index")).content.decode()
+    assert reverse("outcomes:partnership_dashboard", args=["home"]) in page
+    assert "import" not in page and "/pupils/" not in page
