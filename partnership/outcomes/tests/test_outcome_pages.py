@@ -26,7 +26,7 @@ def cohort(school, year: int, n: int, met: int, *, measure: str = "ks2_rwm", eal
     for i in range(start, start + n):
         pupil, _ = Pupil.objects.get_or_create(
             school=school,
-            upn=f"A{school.pk:03d}{i:08d}0",
+            upn=f"A{school.pk % 1000:03d}{i:08d}0",  # 13 characters whatever the id
             defaults={
                 "surname": f"Surname{school.pk}x{i}",
                 "forename": f"Forename{i}",
