@@ -38,7 +38,7 @@ def cohort(school, n: int, met: int, higher: int, *, eal: int = 0, year: int = Y
     for i in range(n):
         pupil = Pupil.objects.create(
             school=school,
-            upn=f"{tag}{school.pk:04d}{i:08d}",
+            upn=f"{tag}{school.pk % 10000:04d}{i:08d}",  # 13 characters whatever the id
             surname=f"Surname{i:02d}",
             forename=f"Forename{i:02d}",
             date_of_birth=datetime.date(2013, 1 + i % 12, 1),
