@@ -38,7 +38,7 @@ from partnership.directory.models import Membership, Partnership, School
 from partnership.outcomes import analysis, stats
 from partnership.outcomes.analysis import GROUPS, MEASURES, Counts, Viewpoint, year_text
 from partnership.outcomes.models import Measure, Pupil, PupilYear, Result, TeacherAssessment
-from partnership.outcomes.selectors import suppression_threshold
+from partnership.outcomes.selectors import partnership_threshold, suppression_threshold, suppression_thresholds
 
 PUPIL_ACTION = "view_pupils"
 
@@ -179,8 +179,10 @@ def _results(
     nationals = analysis.Nationals()
     results = []
     sources = []
+    own_thresholds = suppression_thresholds(ids)  # a school is never shown more openly here than alone
     for school in schools:
-        view = Viewpoint(threshold=threshold, show_small=unsuppressed[school.pk])
+        own = max(threshold, own_thresholds[school.pk])
+        view = Viewpoint(threshold=own, show_small=unsuppressed[school.pk])
 
         def counts(each: int, measure: str, group: str, school_id: int = school.pk) -> Counts:
             return table.get((school_id, each, measure, group), analysis.ZERO)
@@ -218,7 +220,7 @@ def _scope(request: Request) -> tuple[Partnership | None, list[School], int]:
             pk__in=Membership.objects.current().filter(partnership=partnership).values("school_id")
         ).order_by("name", "pk")
     )
-    return partnership, schools, max(partnership.suppression_threshold, 1)
+    return partnership, schools, partnership_threshold(partnership)
 
 
 class OutcomeViewSet(viewsets.ViewSet):

@@ -527,11 +527,14 @@ def partnership_outcomes(
     *,
     threshold: int,
     sees_unsuppressed: Any,
+    school_thresholds: dict[int, int] | None = None,
     measures: Sequence[MeasureSpec] = HEADLINE_MEASURES,
     nationals: Nationals | None = None,
 ) -> PartnershipOutcomes:
     """Every school side by side and the partnership as a whole, in two queries however many
-    schools. `sees_unsuppressed(school_id) -> bool` says whose small groups the viewer may see."""
+    schools. `sees_unsuppressed(school_id) -> bool` says whose small groups the viewer may see;
+    `threshold` is the partnership's, `school_thresholds` each school's own (never less strict)."""
+    school_thresholds = school_thresholds or {}
     nationals = nationals or Nationals()
     ids = [s.pk for s in schools]
     table = count_results(ids, three_years(year), [m.key for m in measures])
@@ -540,7 +543,8 @@ def partnership_outcomes(
     sources: list[Source] = []
     all_flags: list[Flag] = []
     for school in schools:
-        view = Viewpoint(threshold=threshold, show_small=bool(sees_unsuppressed(school.pk)))
+        own_threshold = max(threshold, school_thresholds.get(school.pk, threshold))
+        view = Viewpoint(threshold=own_threshold, show_small=bool(sees_unsuppressed(school.pk)))
 
         def counts(each: int, measure: str, group: str, school_id: int = school.pk) -> Counts:
             return table.get((school_id, each, measure, group), ZERO)
@@ -549,8 +553,9 @@ def partnership_outcomes(
         sources.append(source)
         rows = {m.key: measure_row(source, m, year, nationals) for m in measures}
         gaps = gap_rows(source, measures, year, GAPS[:1])[0]
-        strict = gap_rows(Source(counts, whole), measures, year, GAPS[:1])[0]  # flags ignore small groups
-        flags = flags_for(school.pk, school.name, list(rows.values()), strict, year, threshold)
+        strict_view = Viewpoint(threshold=own_threshold)  # flags ignore small groups
+        strict = gap_rows(Source(counts, strict_view), measures, year, GAPS[:1])[0]
+        flags = flags_for(school.pk, school.name, list(rows.values()), strict, year, own_threshold)
         all_flags.extend(flags)
         columns.append(SchoolColumn(school, rows, {m.key: gap for m, gap, _ in gaps.by_measure}, flags))
 

@@ -5,9 +5,10 @@ Selectors return plain data; the numbers themselves are worked out in `outcomes/
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
-from partnership.directory.models import Membership, School
+from partnership.directory.models import Membership, Partnership, School
 from partnership.outcomes.models import NationalFigure
 from partnership.outcomes.stats import DEFAULT_SUPPRESSION_THRESHOLD
 
@@ -26,9 +27,29 @@ def suppression_threshold(school: School) -> int:
     """The suppression threshold for one school's figures: the strictest (largest) threshold of the
     school's current partnerships, and never below the default of 6. One query.
 
-    A partnership's own views (its dashboard, its API aggregates) use `partnership.suppression_threshold`.
+    The partnership's figures as a whole use `partnership_threshold`; each school's figures on a
+    partnership's dashboard use `suppression_thresholds`, so a school is never shown more openly on
+    one partnership's pages than on its own.
     """
     thresholds = (
         Membership.objects.current().filter(school=school).values_list("partnership__suppression_threshold", flat=True)
     )
     return max([DEFAULT_SUPPRESSION_THRESHOLD, *thresholds])
+
+
+def suppression_thresholds(school_ids: Iterable[int]) -> dict[int, int]:
+    """`suppression_threshold` for many schools in one query: {school id: threshold}."""
+    thresholds = {school_id: DEFAULT_SUPPRESSION_THRESHOLD for school_id in school_ids}
+    rows = (
+        Membership.objects.current()
+        .filter(school_id__in=list(thresholds))
+        .values_list("school_id", "partnership__suppression_threshold")
+    )
+    for school_id, threshold in rows:
+        thresholds[school_id] = max(thresholds[school_id], threshold)
+    return thresholds
+
+
+def partnership_threshold(partnership: Partnership) -> int:
+    """The threshold for the partnership's own totals: its setting, never below the default of 6."""
+    return max(DEFAULT_SUPPRESSION_THRESHOLD, partnership.suppression_threshold)

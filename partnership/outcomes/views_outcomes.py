@@ -26,7 +26,7 @@ from partnership.core.pages import crumbs, form_error, get_or_deny
 from partnership.directory.models import Membership, Partnership, School
 from partnership.outcomes import analysis, tables
 from partnership.outcomes.analysis import HEADLINE_MEASURES, MEASURE_BY_KEY, Viewpoint, year_text
-from partnership.outcomes.selectors import suppression_threshold
+from partnership.outcomes.selectors import partnership_threshold, suppression_threshold, suppression_thresholds
 from partnership.plans.models import current_academic_year
 
 
@@ -169,14 +169,18 @@ def _partnership_context(request: HttpRequest, partnership: Partnership) -> dict
         return access.sees_unsuppressed(request.user, school_id)
 
     outcomes = analysis.partnership_outcomes(
-        schools, year, threshold=max(partnership.suppression_threshold, 1), sees_unsuppressed=sees
+        schools,
+        year,
+        threshold=partnership_threshold(partnership),
+        school_thresholds=suppression_thresholds([s.pk for s in schools]),
+        sees_unsuppressed=sees,
     )
     return {
         "outcomes": outcomes,
         "year": year,
         "year_text": year_text(year),
         "years": _years_choice(latest),
-        "threshold": partnership.suppression_threshold,
+        "threshold": partnership_threshold(partnership),
         "own_school_id": own.school_id,
         "can_raise": access.can(request.user, "manage", partnership),
     }
@@ -262,7 +266,10 @@ def partnership_export(request: HttpRequest, slug: str) -> HttpResponse:
 def rab_pack(request: HttpRequest, slug: str) -> HttpResponse:
     """One PDF for a board meeting: the headline table, a chart per headline measure, the flags."""
     partnership = get_or_deny(request, Partnership, slug=slug)
-    context = _partnership_context(request, partnership) or {"year": "", "threshold": partnership.suppression_threshold}
+    context = _partnership_context(request, partnership) or {
+        "year": "",
+        "threshold": partnership_threshold(partnership),
+    }
     outcomes: analysis.PartnershipOutcomes | None = context.get("outcomes")
     chart_svgs = []
     if outcomes is not None:

@@ -263,3 +263,24 @@ def test_the_outcomes_start_page_leads_each_person_to_what_they_may_see(client, 
     page = client.get(reverse("outcomes:index")).content.decode()
     assert reverse("outcomes:partnership_dashboard", args=["home"]) in page
     assert "import" not in page and "/pupils/" not in page
+
+
+def test_thresholds_never_fall_below_six_and_a_school_keeps_its_strictest(client, results):
+    results.home.suppression_threshold = 3  # a partnership cannot lower the floor
+    results.home.save()
+    client.force_login(results["coordinator"])
+    dashboard = client.get(reverse("outcomes:partnership_dashboard", args=["home"]))
+    partner = next(c for c in dashboard.context["outcomes"].schools if c.school == results.partner)
+    assert partner.rows["ks2_rwm"].figure.suppressed  # 4 pupils
+    assert dashboard.context["threshold"] == 6
+    # Own Primary also belongs to a partnership that hides groups under 25: on Home's dashboard
+    # its 20 pupils are hidden too, as on its own page.
+    from partnership.directory.models import Membership
+    from partnership.directory.tests.factories import PartnershipFactory
+
+    strict = PartnershipFactory(name="Strict", slug="strict", suppression_threshold=25)
+    Membership.objects.create(partnership=strict, school=results.own, joined_on=datetime.date(2020, 9, 1))
+    dashboard = client.get(reverse("outcomes:partnership_dashboard", args=["home"]))
+    own = next(c for c in dashboard.context["outcomes"].schools if c.school == results.own)
+    assert own.rows["ks2_rwm"].figure.suppressed
+    assert client.get(reverse("outcomes:school_outcomes", args=["own-primary"])).context["view"].threshold == 25
