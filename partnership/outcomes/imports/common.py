@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from partnership.core.errors import ApplicationError
 from partnership.outcomes import rules
-from partnership.outcomes.models import Measure, NonResultCode
+from partnership.outcomes.models import Measure, NonResultCode, TeacherAssessment
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PROBLEMS = 1000  # problems listed one by one; beyond this only the count is kept
@@ -38,6 +38,21 @@ YEAR_GROUP_OF_MEASURE: dict[str, int] = {
 }
 IMPORTED_MEASURES = tuple(YEAR_GROUP_OF_MEASURE)  # every measure except the derived RWM
 RWM_PARTS = (Measure.KS2_READING, Measure.KS2_WRITING, Measure.KS2_MATHS)
+# In-year teacher assessments: one column per subject and term ("reading_autumn"...), any year group.
+ASSESSMENT_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
+    (f"{subject}_{term}", subject, term)
+    for subject in TeacherAssessment.Subject.values
+    for term in TeacherAssessment.Term.values
+)
+JUDGEMENT_VALUES = {
+    "WTS": "WTS",
+    "WORKING TOWARDS": "WTS",
+    "EXS": "EXS",
+    "EXPECTED": "EXS",
+    "EXPECTED STANDARD": "EXS",
+    "GDS": "GDS",
+    "GREATER DEPTH": "GDS",
+}
 GLD_VALUES = {"GLD": "GLD", "Y": "GLD", "YES": "GLD", "NOT": "not", "N": "not", "NO": "not", "NOT GLD": "not"}
 
 
@@ -88,6 +103,18 @@ class ResultRecord:
 
 
 @dataclass
+class AssessmentRecord:
+    """One termly in-year teacher assessment (`TeacherAssessment`): WTS, EXS or GDS."""
+
+    upn: str
+    academic_year: int
+    subject: str
+    term: str
+    judgement: str
+    where: str = ""
+
+
+@dataclass
 class ParsedImport:
     """Everything a file says, checked. `problems` reject the file; `skipped` are reported only."""
 
@@ -95,6 +122,8 @@ class ParsedImport:
     pupils: dict[str, PupilRecord] = field(default_factory=dict)
     years: dict[tuple[str, int], PupilYearRecord] = field(default_factory=dict)
     results: dict[tuple[str, int, str], ResultRecord] = field(default_factory=dict)
+    # keyed by (upn, academic year, subject, term)
+    assessments: dict[tuple[str, int, str, str], AssessmentRecord] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     skipped: list[Problem] = field(default_factory=list)
@@ -277,6 +306,17 @@ def clean_result(measure: str, text: str) -> tuple[int | None, str, str]:
     raise BadValueError(f"'{measure}' is not a measure that can be imported")
 
 
+def clean_judgement(text: str) -> str:
+    """An in-year teacher assessment: WTS, EXS or GDS, or the words for them ("greater depth")."""
+    value = " ".join(text.split()).upper()
+    if value in JUDGEMENT_VALUES:
+        return JUDGEMENT_VALUES[value]
+    raise BadValueError(
+        f"'{_short(text.strip())}' is not a teacher assessment: WTS (working towards), EXS (expected) "
+        "or GDS (greater depth)"
+    )
+
+
 def year_text(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
@@ -287,7 +327,9 @@ def _short(text: str, limit: int = 40) -> str:
 
 __all__ = [
     "MAX_BYTES",
+    "ASSESSMENT_COLUMNS",
     "IMPORTED_MEASURES",
+    "AssessmentRecord",
     "ParsedImport",
     "Problem",
     "PupilRecord",

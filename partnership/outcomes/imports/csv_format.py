@@ -11,9 +11,11 @@ import re
 
 from partnership.core.errors import ApplicationError
 from partnership.outcomes.imports.common import (
+    ASSESSMENT_COLUMNS,
     IMPORTED_MEASURES,
     YEAR_GROUP_OF_MEASURE,
     BadValueError,
+    AssessmentRecord,
     ParsedImport,
     PupilRecord,
     PupilYearRecord,
@@ -21,6 +23,7 @@ from partnership.outcomes.imports.common import (
     clean_academic_year,
     clean_date,
     clean_flag,
+    clean_judgement,
     clean_name,
     clean_result,
     clean_sen,
@@ -59,7 +62,12 @@ MEASURE_COLUMNS: list[tuple[str, str]] = [
     (Measure.KS2_GPS.value, "Year 6 grammar, punctuation and spelling scaled score, 80 to 120, or a code"),
     (Measure.KS2_WRITING.value, "Year 6 teacher assessment: GDS, EXS, WTS, PK1 to PK6 or EM, or a code"),
 ]
-TEMPLATE_COLUMNS = PUPIL_COLUMNS + MEASURE_COLUMNS
+# Optional termly in-year teacher assessments, any year group (TeacherAssessment).
+IN_YEAR_COLUMNS: list[tuple[str, str]] = [
+    (column, f"Optional. {term.capitalize()} term {subject} teacher assessment, any year group: WTS, EXS or GDS")
+    for column, subject, term in ASSESSMENT_COLUMNS
+]
+TEMPLATE_COLUMNS = PUPIL_COLUMNS + MEASURE_COLUMNS + IN_YEAR_COLUMNS
 REQUIRED = [name for name, _ in PUPIL_COLUMNS]
 # A column that looks like a measure but is not one is a mistake, not an extra column to ignore.
 _MEASURE_LIKE = re.compile(r"^(eyfs|phonics|ks1|ks2|mtc|gld)")
@@ -185,6 +193,19 @@ def _read_row(row: int, cells: dict[str, str], parsed: ParsedImport, first_row: 
             continue
         results.append(ResultRecord("", 0, measure, score, grade, code, where=where))
 
+    assessments: list[AssessmentRecord] = []
+    for column, subject, term in ASSESSMENT_COLUMNS:
+        text = cells.get(column, "")
+        if not text.strip():
+            continue  # blank: no assessment for this subject and term
+        try:
+            judgement = clean_judgement(text)
+        except BadValueError as exc:
+            ok = False
+            parsed.problem(where, column, str(exc))
+            continue
+        assessments.append(AssessmentRecord("", 0, subject, term, judgement, where=where))
+
     if not ok:
         return
     upn, year = str(values["upn"]), int(values["academic_year"])  # type: ignore[call-overload]
@@ -221,3 +242,6 @@ def _read_row(row: int, cells: dict[str, str], parsed: ParsedImport, first_row: 
     for result in results:
         result.upn, result.academic_year = upn, year
         parsed.results[(upn, year, result.measure)] = result
+    for assessment in assessments:
+        assessment.upn, assessment.academic_year = upn, year
+        parsed.assessments[(upn, year, assessment.subject, assessment.term)] = assessment

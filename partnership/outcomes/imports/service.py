@@ -4,7 +4,8 @@ Validate first, write second. A file with any problem writes no pupil, year or r
 `ResultImport` log row (status rejected, with the problems) records that it was tried, and
 `ImportRejectedError` (an ApplicationError) carries the report to the caller. A good file is upserted in
 one transaction: pupils by (school, UPN), their years by (pupil, academic year) and results by
-(pupil, academic year, measure), with met_expected / met_higher from `outcomes/rules.py` and KS2 RWM
+(pupil, academic year, measure) and in-year teacher assessments by (pupil, academic year, term,
+subject), with met_expected / met_higher from `outcomes/rules.py` and KS2 RWM
 derived whenever reading, writing and maths are all known. Importing the same file twice changes
 nothing the second time; a corrected file updates the rows it corrects, in place.
 """
@@ -30,13 +31,14 @@ from partnership.outcomes.imports.common import (
     year_text,
 )
 from partnership.outcomes.imports.parse import detect_format, parse_results
-from partnership.outcomes.models import Measure, Pupil, PupilYear, Result, ResultImport
+from partnership.outcomes.models import Measure, Pupil, PupilYear, Result, ResultImport, TeacherAssessment
 
 ACTOR_LABEL = "import_results"
 BATCH = 500
 PUPIL_FIELDS = ["surname", "forename", "date_of_birth", "sex"]
 YEAR_FIELDS = ["year_group", "disadvantaged", "sen_provision", "eal"]
 RESULT_FIELDS = ["score", "grade", "code", "detail", "met_expected", "met_higher"]
+ASSESSMENT_FIELDS = ["judgement"]
 LOGGED_PROBLEMS = 200  # problems kept in the ResultImport log row
 
 T = TypeVar("T")
@@ -55,6 +57,10 @@ class Counts:
     def changed(self) -> int:
         return self.new + self.updated
 
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.unchanged
+
 
 @dataclass
 class ImportReport:
@@ -66,6 +72,7 @@ class ImportReport:
     pupils: Counts = field(default_factory=Counts)
     results: Counts = field(default_factory=Counts)
     results_by: dict[tuple[str, int], Counts] = field(default_factory=dict)
+    assessments: Counts = field(default_factory=Counts)
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     skipped: list[Problem] = field(default_factory=list)
@@ -81,11 +88,14 @@ class ImportReport:
         return f"imported {self.pupils.changed} pupils, {self.results.changed} results, {self.skip_count} skipped"
 
     def details(self) -> str:
-        p, r = self.pupils, self.results
-        return (
+        p, r, a = self.pupils, self.results, self.assessments
+        text = (
             f"pupils: {p.new} new, {p.updated} updated, {p.unchanged} unchanged; "
             f"results: {r.new} new, {r.updated} updated, {r.unchanged} unchanged"
         )
+        if a.total:  # only files with in-year assessment columns filled in
+            text += f"; assessments: {a.new} new, {a.updated} updated, {a.unchanged} unchanged"
+        return text
 
     def measure_rows(self) -> list[dict[str, Any]]:
         """One row per measure and year, in the order of the Measure choices, for the preview table."""
@@ -105,6 +115,7 @@ class ImportReport:
         return {
             "pupils": vars(self.pupils),
             "results": vars(self.results),
+            "assessments": vars(self.assessments),
             "by_measure": [
                 {"measure": m, "academic_year": y, **vars(c)} for (m, y), c in sorted(self.results_by.items())
             ],
@@ -232,11 +243,15 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
     # Their years.
     existing_years: dict[tuple[str, int], PupilYear] = {}
     existing_results: dict[tuple[str, int, str], Result] = {}
+    existing_assessments: dict[tuple[str, int, str, str], TeacherAssessment] = {}
     for ids in _chunks(list(upn_of)):
         for py in PupilYear.objects.filter(pupil_id__in=ids, academic_year__in=years):
             existing_years[(upn_of[py.pupil_id], py.academic_year)] = py
         for stored in Result.objects.filter(pupil_id__in=ids, academic_year__in=years):
             existing_results[(upn_of[stored.pupil_id], stored.academic_year, stored.measure)] = stored
+        if parsed.assessments:
+            for ta in TeacherAssessment.objects.filter(pupil_id__in=ids, academic_year__in=years):
+                existing_assessments[(upn_of[ta.pupil_id], ta.academic_year, ta.subject, ta.term)] = ta
     new_years: list[PupilYear] = []
     changed_years: list[PupilYear] = []
     for (upn, year), year_record in parsed.years.items():
@@ -284,6 +299,30 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
         counts.add(kind)
         report.results.add(kind)
 
+    # In-year teacher assessments: only those the file has; a blank cell leaves a stored one alone.
+    new_assessments: list[TeacherAssessment] = []
+    changed_assessments: list[TeacherAssessment] = []
+    for (upn, year, subject, term), assessment_record in parsed.assessments.items():
+        found_assessment = existing_assessments.get((upn, year, subject, term))
+        if found_assessment is None:
+            assessment = TeacherAssessment(
+                pupil=pupils[upn],
+                academic_year=year,
+                subject=subject,
+                term=term,
+                judgement=assessment_record.judgement,
+            )
+            _clean(assessment)
+            new_assessments.append(assessment)
+            report.assessments.add("new")
+        elif found_assessment.judgement != assessment_record.judgement:
+            found_assessment.judgement = assessment_record.judgement
+            _clean(found_assessment)
+            changed_assessments.append(found_assessment)
+            report.assessments.add("updated")
+        else:
+            report.assessments.add("unchanged")
+
     for upn in parsed.pupils:
         report.pupils.add("new" if upn not in existing else "updated" if upn in pupil_changed else "unchanged")
 
@@ -300,6 +339,8 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
     PupilYear.objects.bulk_update(changed_years, YEAR_FIELDS, batch_size=BATCH)
     Result.objects.bulk_create(new_results, batch_size=BATCH)
     Result.objects.bulk_update(changed_results, RESULT_FIELDS, batch_size=BATCH)
+    TeacherAssessment.objects.bulk_create(new_assessments, batch_size=BATCH)
+    TeacherAssessment.objects.bulk_update(changed_assessments, ASSESSMENT_FIELDS, batch_size=BATCH)
     audit.record(
         actor,
         "import",
@@ -309,6 +350,7 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
             "format": report.file_format,
             "pupils": vars(report.pupils),
             "results": vars(report.results),
+            "assessments": vars(report.assessments),
             "skipped": report.skip_count,
         },
         actor_label="" if getattr(actor, "is_authenticated", False) else ACTOR_LABEL,
