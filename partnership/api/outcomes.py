@@ -34,7 +34,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.core import access, audit
-from partnership.directory.models import Membership, Partnership, School
+from partnership.directory.models import Partnership, School
+from partnership.directory.selectors import partnership_schools
 from partnership.outcomes import analysis, stats
 from partnership.outcomes.analysis import GROUPS, MEASURES, Counts, Viewpoint, year_text
 from partnership.outcomes.models import Measure, Pupil, PupilYear, Result, TeacherAssessment
@@ -215,11 +216,7 @@ def _scope(request: Request) -> tuple[Partnership | None, list[School], int]:
         school = get_object_or_404(access.visible_to(request.user, School), slug=school_slug)
         return None, [school], suppression_threshold(school)
     partnership = get_object_or_404(access.visible_to(request.user, Partnership), slug=partnership_slug)
-    schools = list(
-        School.objects.filter(
-            pk__in=Membership.objects.current().filter(partnership=partnership).values("school_id")
-        ).order_by("name", "pk")
-    )
+    schools = [membership.school for membership in partnership_schools(partnership)]
     return partnership, schools, partnership_threshold(partnership)
 
 

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.core import access, charts
-from partnership.core.actions import selectors as action_selectors
-from partnership.core.actions import services as action_services
-from partnership.core.actions.forms import ActionCreateForm
-from partnership.core.errors import ApplicationError
+from partnership.core.actions import views as action_views
 from partnership.core.exports import pdf_response, xlsx_response
-from partnership.core.pages import crumbs, form_error, get_or_deny
-from partnership.directory.models import Membership, Partnership, School
+from partnership.core.pages import crumbs, get_or_deny
+from partnership.directory.models import Partnership, School
+from partnership.directory.selectors import partnership_schools
 from partnership.outcomes import analysis, tables
 from partnership.outcomes.analysis import HEADLINE_MEASURES, MEASURE_BY_KEY, Viewpoint, year_text
 from partnership.outcomes.selectors import partnership_threshold, suppression_threshold, suppression_thresholds
@@ -154,11 +151,7 @@ def school_outcomes_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _partnership_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any] | None:
-    schools = list(
-        School.objects.filter(
-            pk__in=Membership.objects.current().filter(partnership=partnership).values("school_id")
-        ).order_by("name")
-    )
+    schools = [membership.school for membership in partnership_schools(partnership)]
     latest = analysis.latest_year([s.pk for s in schools])
     year = _year(request, latest)
     if year is None:
@@ -310,42 +303,16 @@ def flag_action(request: HttpRequest, slug: str) -> HttpResponse:
                 "crumbs": crumbs(("Raising Achievement Board", dashboard), ("Flag", "")),
             },
         )
-    school = School.objects.get(pk=flag.school_id)
-    title = f"{analysis.FLAG_KINDS[flag.kind]}: {MEASURE_BY_KEY[flag.measure].label}"
-    form = ActionCreateForm(
-        request.POST or None,
-        initial={"title": title, "description": flag.text},
-        people=action_selectors.action_owner_choices(request.user, partnership_id=partnership.pk),
-        priorities=action_selectors.action_priority_choices(request.user, partnership_id=partnership.pk),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = action_services.action_create(
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                owner=form.cleaned_data["owner"],
-                created_by=request.user,
-                school=school,
-                partnership=partnership,
-                due_on=form.cleaned_data["due_on"],
-                priority=form.cleaned_data["priority"],
-                source_label=f"Raising Achievement Board {context['year_text']}",
-                request=request,
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, f"Action “{action.title}” added for {school.name}.")
-            return redirect("actions:detail", pk=action.pk)
-    return render(
+    school = next(c.school for c in context["outcomes"].schools if c.school.pk == flag.school_id)
+    return action_views.create_page(
         request,
-        "actions/create.html",
-        {
-            "form": form,
-            "flag": flag,
-            "school": school,
-            "partnership": partnership,
-            "title": f"New action for {school.name}",
-            "crumbs": crumbs(("Raising Achievement Board", dashboard), ("New action", "")),
+        school=school,
+        partnership=partnership,
+        title=f"New action for {school.name}",
+        back=("Raising Achievement Board", dashboard),
+        initial={
+            "title": f"{analysis.FLAG_KINDS[flag.kind]}: {MEASURE_BY_KEY[flag.measure].label}",
+            "description": flag.text,
         },
+        source_label=f"Raising Achievement Board {context['year_text']}",
     )

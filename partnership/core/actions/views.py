@@ -310,14 +310,25 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- New actions ----------------------------------------------------------------------------------
 
 
-def _create_page(
-    request: HttpRequest, *, school: School | None, partnership: Partnership | None, title: str, back: tuple[str, str]
+def create_page(
+    request: HttpRequest,
+    *,
+    school: School | None,
+    partnership: Partnership | None,
+    title: str,
+    back: tuple[str, str],
+    initial: dict[str, Any] | None = None,
+    source_label: str = "",
 ) -> HttpResponse:
+    """The new-action form and its handling, for the caller's already-checked `school` and/or
+    `partnership`. With both, the action belongs to that school and the partnership, and its owner
+    may be anyone in the partnership (a board's flag becoming a school's action). `initial` fills
+    the form in; `source_label` records where the action arose."""
     school_id = school.pk if school else None
     partnership_id = partnership.pk if partnership else None
     form = ActionCreateForm(
         request.POST or None,
-        initial={"owner": request.user.pk},
+        initial={"owner": request.user.pk, **(initial or {})},
         people=selectors.action_owner_choices(request.user, school_id=school_id, partnership_id=partnership_id),
         priorities=selectors.action_priority_choices(request.user, school_id=school_id, partnership_id=partnership_id),
     )
@@ -334,6 +345,7 @@ def _create_page(
                 partnership=partnership,
                 due_on=form.cleaned_data["due_on"],
                 priority=form.cleaned_data["priority"],
+                source_label=source_label,
                 request=request,
             )
         except ApplicationError as exc:
@@ -353,7 +365,7 @@ def _create_page(
 def action_create_for_school(request: HttpRequest, slug: str) -> HttpResponse:
     school = get_object_or_404(School, slug=slug)
     access.require(request, "add_action", school)
-    return _create_page(
+    return create_page(
         request,
         school=school,
         partnership=None,
@@ -367,7 +379,7 @@ def action_create_for_school(request: HttpRequest, slug: str) -> HttpResponse:
 def action_create_for_partnership(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_object_or_404(Partnership, slug=slug)
     access.require(request, "manage", partnership)  # its coordinators raise partnership actions
-    return _create_page(
+    return create_page(
         request,
         school=None,
         partnership=partnership,
