@@ -4,8 +4,6 @@ from django.urls import include, path
 from partnership.core import views as core_views
 from partnership.meetings import views as meetings_views
 
-admin.site.site_header = "School partnership administration"
-
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

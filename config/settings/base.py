@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "partnership.core.admin_apps.PartnershipAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -135,6 +135,9 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "School partnership")
 # When on, every signed-in account must set up an authenticator before seeing any page.
 REQUIRE_MFA = env_bool("REQUIRE_MFA", False)
 
+# API keys stop working this many days after they are made; their owners renew them on "Your account".
+API_TOKEN_LIFETIME_DAYS = int(env("API_TOKEN_LIFETIME_DAYS", "90"))
+
 # django-axes: lock a username + IP pair after repeated failures, so one school's shared IP
 # address cannot be used to lock every colleague out.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
@@ -211,7 +214,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "School partnership API",
     "DESCRIPTION": "Read the partnerships, schools, people and networks you are allowed to see. "
-    "Authenticate with `Authorization: Token <key>`; create a key with `manage.py create_api_token`.",
+    "Authenticate with `Authorization: Token <key>`; make a key on your account page (Your account, "
+    "API tokens) or with `manage.py create_api_token`. Keys expire.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from partnership.accounts.services import roles_for_choice
 from partnership.directory.roles import SUBJECTS
@@ -46,3 +47,23 @@ class ContactDetailsForm(forms.Form):
     organisation = forms.CharField(
         label="Organisation", max_length=150, required=False, help_text="For external partners only."
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="What the token is for",
+        max_length=100,
+        help_text="For example, the name of the spreadsheet or program that will use it.",
+    )
+    lifetime_days = forms.TypedChoiceField(
+        label="How long it works",
+        coerce=int,
+        choices=[],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        longest = settings.API_TOKEN_LIFETIME_DAYS
+        lengths = sorted({days for days in (7, 30, longest) if days <= longest})
+        self.fields["lifetime_days"].choices = [(days, f"{days} days") for days in lengths]
+        self.fields["lifetime_days"].initial = longest

@@ -1,12 +1,16 @@
 from collections.abc import Callable
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
-# Paths a signed-in person without MFA may still reach: setting MFA up, signing out, assets.
+from partnership.accounts.second_factor import has_authenticator, session_passed_second_factor
+from partnership.core import audit
+
+# Paths a signed-in person without an authenticator may still reach: setting one up, signing out, assets.
 MFA_SETUP_ALLOWED_PREFIXES = (
     "/accounts/2fa/",
     "/accounts/logout/",
@@ -14,10 +18,13 @@ MFA_SETUP_ALLOWED_PREFIXES = (
     "/static/",
     "/healthz",
 )
+# Paths a session that skipped its account's second factor may reach: nothing but assets.
+UNVERIFIED_ALLOWED_PREFIXES = ("/static/", "/healthz")
 
 
 class RequireMFAMiddleware:
-    """With REQUIRE_MFA on, every signed-in account must set up an authenticator app first.
+    """Every session of an account with an authenticator must have passed it, whatever path it
+    signed in by; with REQUIRE_MFA on, every signed-in account must set up an authenticator first.
 
     Every account can read the people directory (personal data), so the rule applies to all.
     """
@@ -27,12 +34,14 @@ class RequireMFAMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            settings.REQUIRE_MFA
-            and user is not None
-            and user.is_authenticated
-            and not request.path.startswith(MFA_SETUP_ALLOWED_PREFIXES)
-            and not is_mfa_enabled(user)
-        ):
-            return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        if has_authenticator(user):
+            if not session_passed_second_factor(request) and not request.path.startswith(UNVERIFIED_ALLOWED_PREFIXES):
+                # Signed in by a path that skipped the code: end the session and start again properly.
+                audit.record(user, "denied", user, detail={"action": "session_without_second_factor"}, request=request)
+                logout(request)
+                return redirect(reverse("account_login") + "?" + urlencode({"next": request.get_full_path()}))
+        elif settings.REQUIRE_MFA and not request.path.startswith(MFA_SETUP_ALLOWED_PREFIXES):
+            return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": request.path}))
         return self.get_response(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import ApiToken, Invitation, User
-from partnership.core import audit
+from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
 from partnership.directory.models import Partnership, RoleAssignment, School
 from partnership.directory.roles import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role
@@ -194,11 +195,47 @@ def person_update_contact(
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, name: str = "API token", lifetime_days: int | None = None, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
+    """Make a personal API key; the raw key is returned once and only its hash is kept."""
+    lifetime = settings.API_TOKEN_LIFETIME_DAYS if lifetime_days is None else lifetime_days
+    if not 1 <= lifetime <= settings.API_TOKEN_LIFETIME_DAYS:
+        raise ApplicationError(
+            f"A token can last from 1 to {settings.API_TOKEN_LIFETIME_DAYS} days.", field="lifetime_days"
+        )
+    name = (name or "").strip() or "API token"
     raw = "sp_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:8], key_hash=ApiToken.hash_key(raw))
-    audit.record(user, "create", token, detail={"name": name}, school_id=user.school_id)
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=raw[:8],
+        key_hash=ApiToken.hash_key(raw),
+        expires_at=timezone.now() + timedelta(days=lifetime),
+    )
+    token.full_clean()
+    token.save()
+    audit.record(
+        user,
+        "create",
+        token,
+        detail={"name": name, "expires_at": token.expires_at.isoformat()},
+        request=request,
+        school_id=user.school_id,
+    )
     return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User, request: HttpRequest | None = None) -> ApiToken:
+    """Stop a key working at once: its owner (or a platform administrator) may."""
+    if not access.can(actor, "manage", token):
+        raise ApplicationError("You can revoke only your own API tokens.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor, "revoke", token, detail={"name": token.name}, request=request, school_id=actor.school_id)
+    return token
 
 
 def roles_for_choice(*, at_school: bool) -> list[tuple[str, str]]:

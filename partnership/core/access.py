@@ -12,29 +12,31 @@ as a matrix of roles x schools x objects (`partnership/core/tests/test_access_ma
 | Network | people who can view its partnership | `manage` (manual members, remit): the partnership's coordinators |
 | MoU version | people who can view its partnership | `agree`: the headteacher of a current member school |
 | Decision | people who can view its partnership | `vote`: the headteacher of a current member school, while open; `close`: coordinators |
-| Network meetings | the network's members (by role or added) and its partnership's coordinators; a meeting also to anyone on its attendance list (e.g. a guest speaker) | `run_meetings` / Meeting `manage` (schedule, agenda, papers, attendance, minutes): the network's members and its partnership's coordinators |
-| Action | its owner, whoever raised it, people at its school; partnership actions: people who can view the partnership | `change` (status, notes, edits): its owner, whoever raised it, the school's headteacher, the partnership's coordinators |
+| Network meetings | the network's members (by role, or added by name while they belong to the partnership) and its partnership's coordinators; a meeting also to anyone on its attendance list (e.g. a guest speaker), except people whose school or role has left the partnership | `run_meetings` / Meeting `manage` (schedule, agenda, papers, attendance, minutes): the network's members and its partnership's coordinators |
+| Action | its owner, whoever raised it; people at its school (partnership actions: people who can view the partnership) who may also view where it arose: an action from a meeting only with the meeting, from a plan objective only with the objective (`ACTION_PLACES`) | `change` (status, notes, edits): its owner, whoever raised it, the school's headteacher, the partnership's coordinators |
 | Improvement plan | a school plan: people at that school; a partnership plan: people who can view the partnership | `manage`: a school plan's headteacher and senior leaders; a partnership plan's coordinators |
 | Plan priority | as its plan; and, when the school shares its priorities, people who can view one of the school's partnerships | `update` (RAG progress): the priority's lead, or whoever manages the plan |
 | Plan objective | as its plan (never shared with other schools) | `update` (RAG progress, milestones achieved): the objective's lead, or whoever may update its priority |
 | Calendar feed | its owner | `manage` (revoke): its owner |
+| API token | its owner | `manage` (revoke): its owner |
 | Pupil-level data (pupils, their years, results, teacher assessments, imports) | ONLY authorised staff of the pupil's own school: headteacher, senior leaders, data lead, SENCO. Not other schools, coordinators, advisers, governors, or platform administrators | `import_results` on a School: its headteacher, senior leaders and data lead |
 | Outcome aggregates | anyone who can view the school; unsuppressed only for the school's own staff (`sees_unsuppressed`), small groups hidden for everyone else (governors included) | |
-| Audit event | coordinators for their partnerships and member schools; headteachers for their school | nobody edits or deletes |
+| Audit event | coordinators for their partnerships and member schools; headteachers for their school; a row's content (object and detail) only to readers who may view its object (`visible_keys`) | nobody edits or deletes |
 
 Platform administrators may do everything. Inactive accounts may do nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from partnership.directory.roles import STAFF_ROLES, Role
 
@@ -51,6 +53,9 @@ class Principal:
     advises: frozenset[int] = field(default_factory=frozenset)
     school_partnerships: frozenset[int] = field(default_factory=frozenset)
     subjects: frozenset[str] = field(default_factory=frozenset)  # subjects they lead at their school
+    # Partnerships the person has left (their school's membership or their partnership role ended)
+    # and is not back in: nothing there is theirs any more, not even a meeting they were listed for.
+    former_partnerships: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def partnership_ids(self) -> frozenset[int]:
@@ -82,15 +87,23 @@ def principal_for(user: Any) -> Principal:
         return cached
     from partnership.directory.models import Membership, RoleAssignment
 
+    today = timezone.localdate()
+
+    def current(started: Any, ended: Any) -> bool:
+        return started <= today and (ended is None or ended > today)
+
     school_roles: set[str] = set()
     subjects: set[str] = set()
     coordinates: set[int] = set()
     advises: set[int] = set()
-    for role, school_id, partnership_id, subject in (
-        RoleAssignment.objects.current()
-        .filter(person=user)
-        .values_list("role", "school_id", "partnership_id", "subject")
-    ):
+    left: set[int] = set()
+    for role, school_id, partnership_id, subject, started_on, ended_on in RoleAssignment.objects.filter(
+        person=user
+    ).values_list("role", "school_id", "partnership_id", "subject", "started_on", "ended_on"):
+        if not current(started_on, ended_on):
+            if partnership_id is not None and ended_on is not None and ended_on <= today:
+                left.add(partnership_id)
+            continue
         if partnership_id is not None and role == Role.COORDINATOR:
             coordinates.add(partnership_id)
         elif partnership_id is not None and role == Role.EXTERNAL_ADVISER:
@@ -99,11 +112,15 @@ def principal_for(user: Any) -> Principal:
             school_roles.add(role)
             if subject:
                 subjects.add(subject)
-    school_partnerships: frozenset[int] = frozenset()
+    school_partnerships: set[int] = set()
     if user.school_id is not None:
-        school_partnerships = frozenset(
-            Membership.objects.current().filter(school_id=user.school_id).values_list("partnership_id", flat=True)
-        )
+        for partnership_id, joined_on, left_on in Membership.objects.filter(school_id=user.school_id).values_list(
+            "partnership_id", "joined_on", "left_on"
+        ):
+            if current(joined_on, left_on):
+                school_partnerships.add(partnership_id)
+            elif left_on is not None and left_on <= today:
+                left.add(partnership_id)
     principal = Principal(
         user_id=user.pk,
         is_admin=bool(user.is_platform_admin or user.is_superuser),
@@ -111,8 +128,9 @@ def principal_for(user: Any) -> Principal:
         school_roles=frozenset(school_roles),
         coordinates=frozenset(coordinates),
         advises=frozenset(advises),
-        school_partnerships=school_partnerships,
+        school_partnerships=frozenset(school_partnerships),
         subjects=frozenset(subjects),
+        former_partnerships=frozenset(left - coordinates - advises - school_partnerships),
     )
     user._access_principal = principal
     return principal
@@ -161,7 +179,9 @@ def _scope_audit(p: Principal) -> Q:
 
 def _member_networks(p: Principal) -> Q:
     """Networks the person belongs to: by role (role networks and boards with a role), by manual
-    membership, or as coordinator of the partnership. Applies to `Network` rows."""
+    membership, or as coordinator of the partnership. Applies to `Network` rows. Membership follows
+    the dated memberships: a manual member counts only while they belong to the network's
+    partnership (their school is a current member, or their partnership role is current)."""
     from partnership.directory.models import NetworkMember
 
     by_role = (
@@ -169,23 +189,66 @@ def _member_networks(p: Principal) -> Q:
         & ~Q(role="")
         & (Q(subject="") | Q(subject__in=p.subjects))
     )
-    manual = Q(pk__in=NetworkMember.objects.filter(person_id=p.user_id).values("network_id"))
+    manual = Q(pk__in=NetworkMember.objects.filter(person_id=p.user_id).values("network_id")) & Q(
+        partnership_id__in=p.partnership_ids
+    )
     return by_role | manual | Q(partnership_id__in=p.coordinates)
+
+
+def _visible_meetings(p: Principal) -> Any:
+    from partnership.meetings.models import Meeting
+
+    return Meeting.objects.filter(_scope_meeting(p)).values("pk")
 
 
 def _scope_meeting(p: Principal) -> Q:
     from partnership.directory.models import Network
     from partnership.meetings.models import Attendance
 
-    listed = Attendance.objects.filter(person_id=p.user_id).values("meeting_id")
+    # Anyone on a meeting's list sees it (a guest speaker from elsewhere), except in a partnership
+    # the person has left.
+    listed = (
+        Attendance.objects.filter(person_id=p.user_id)
+        .exclude(meeting__network__partnership_id__in=p.former_partnerships)
+        .values("meeting_id")
+    )
     return Q(network_id__in=Network.objects.filter(_member_networks(p)).values("pk")) | Q(pk__in=listed)
 
 
-def _scope_action(p: Principal) -> Q:
-    q = Q(owner_id=p.user_id) | Q(created_by_id=p.user_id) | Q(partnership_id__in=p.partnership_ids)
-    if p.school_id:
-        q |= Q(school_id=p.school_id)
+# Where an action arose limits who sees it: an action from a meeting is seen by those who may see
+# the meeting, one from a plan objective by those who may see the objective (besides its owner and
+# whoever raised it). Source model label -> the visible source rows for a principal.
+ACTION_PLACES: dict[str, Callable[[Principal], Any]] = {
+    "meetings.agendaitem": lambda p: _model("meetings.agendaitem")
+    .objects.filter(meeting_id__in=_visible_meetings(p))
+    .values("pk"),
+    "plans.objective": lambda p: _model("plans.objective")
+    .objects.filter(priority__plan_id__in=_plans_of(p))
+    .values("pk"),
+}
+
+
+def _model(label: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+def _place_rule(p: Principal) -> Q:
+    from django.contrib.contenttypes.models import ContentType
+
+    types = {label: ContentType.objects.get_for_model(_model(label)).pk for label in ACTION_PLACES}
+    q = Q(source_type__isnull=True) | ~Q(source_type_id__in=list(types.values()))
+    for label, type_id in types.items():
+        q |= Q(source_type_id=type_id, source_id__in=ACTION_PLACES[label](p))
     return q
+
+
+def _scope_action(p: Principal) -> Q:
+    where = Q(partnership_id__in=p.partnership_ids)
+    if p.school_id:
+        where |= Q(school_id=p.school_id)
+    return Q(owner_id=p.user_id) | Q(created_by_id=p.user_id) | (where & _place_rule(p))
 
 
 def _scope_plan(p: Principal) -> Q:
@@ -247,6 +310,7 @@ SCOPES: dict[str, Callable[[Principal], Q]] = {
     "plans.objective": lambda p: Q(priority__plan_id__in=_plans_of(p)),
     "meetings.meeting": _scope_meeting,
     "meetings.calendarfeed": _scope_calendar_feed,
+    "accounts.apitoken": lambda p: Q(user_id=p.user_id),
     "outcomes.pupil": _scope_pupil_rows("school_id"),
     "outcomes.pupilyear": _scope_pupil_rows("pupil__school_id"),
     "outcomes.result": _scope_pupil_rows("pupil__school_id"),
@@ -343,6 +407,7 @@ RULES: dict[tuple[str, str], Callable[[Principal, Any], bool]] = {
     ("directory.network", "run_meetings"): lambda p, o: _member_of_network(p, o),
     ("meetings.meeting", "manage"): lambda p, o: _member_of_network(p, o.network),
     ("meetings.calendarfeed", "manage"): lambda p, o: o.owner_id == p.user_id,
+    ("accounts.apitoken", "manage"): lambda p, o: o.user_id == p.user_id,
     # Actions: the owner, whoever raised it, the school's head, or the partnership's coordinators.
     ("core.action", "change"): _changes_action,
     # Plans: a school's head and senior leaders run its SDP; coordinators run the partnership plan.
@@ -385,10 +450,38 @@ def can_within(user: Any, action: str, obj: models.Model) -> bool:
     principal = principal_for(user)
     if principal.user_id is None:
         return False
-    if principal.is_admin:
+    label = obj._meta.label_lower
+    if principal.is_admin and label not in PUPIL_LEVEL_MODELS and action not in PUPIL_ACTIONS:
         return True
-    rule = RULES.get((obj._meta.label_lower, action))
+    rule = RULES.get((label, action))
     return rule is not None and rule(principal, obj)
+
+
+def visible_keys(user: Any, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Of (model label, primary key) pairs, those whose object exists and this user may view. One
+    query per model named, however many keys (used to show an audit row's content only to readers
+    who may see its object)."""
+    from django.apps import apps
+
+    wanted: dict[str, set[str]] = {}
+    for label, pk in keys:
+        if label and pk:
+            wanted.setdefault(label, set()).add(pk)
+    found: set[tuple[str, str]] = set()
+    for label, pks in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        valid = []
+        for pk in pks:
+            try:
+                valid.append(model._meta.pk.to_python(pk))
+            except ValidationError:
+                continue
+        seen = visible_to(user, model).filter(pk__in=valid).values_list("pk", flat=True)
+        found.update((label, str(pk)) for pk in seen)
+    return found
 
 
 def require(request: HttpRequest, action: str, obj: models.Model) -> None:

@@ -1,12 +1,16 @@
-"""The one way to write the audit log."""
+"""The one way to write the audit log, and the one way to read it back to a person."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.http import HttpRequest
 
+from partnership.core import access
 from partnership.core.models import AuditEvent
 
 
@@ -68,3 +72,25 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in fields}
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit event as one reader may see it: who, when and what always; the object's name and
+    the detail only when the reader may view the object itself."""
+
+    event: AuditEvent
+    shown: bool
+
+    @property
+    def object_kind(self) -> str:
+        try:
+            return str(apps.get_model(self.event.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return "item"
+
+
+def rows_for_reader(user: Any, events: Iterable[AuditEvent]) -> list[AuditRow]:
+    events = list(events)
+    visible = access.visible_keys(user, ((e.object_type, e.object_id) for e in events))
+    return [AuditRow(e, not e.object_type or (e.object_type, e.object_id) in visible) for e in events]

@@ -145,12 +145,18 @@ def network_members(network: Network) -> list[dict[str, Any]]:
     """Everyone in the network: those whose current role brings them in, and manual members.
 
     Role members are computed from roles today, so a new SENCO appears at once and a leaver
-    (role ended, account disabled or school left the partnership) drops out. Two queries.
+    (role ended, account disabled or school left the partnership) drops out. Manual members count
+    while they belong to the network's partnership (their school is a current member, or they hold
+    a current role in it), as in the access policy. Two queries.
     """
     manual = {m.person_id: m for m in NetworkMember.objects.filter(network=network)}
     role_q = _role_members_q(network) if network.kind == Network.Kind.ROLE and network.role else Q(pk__in=[])
+    belongs = Q(
+        school_id__in=Membership.objects.current().filter(partnership_id=network.partnership_id).values("school_id")
+    ) | Q(pk__in=RoleAssignment.objects.current().filter(partnership_id=network.partnership_id).values("person_id"))
+    manual_q = Q(pk__in=NetworkMember.objects.filter(network=network).values("person_id")) & belongs
     people = (
-        User.objects.filter(role_q | Q(pk__in=NetworkMember.objects.filter(network=network).values("person_id")))
+        User.objects.filter(role_q | manual_q)
         .filter(is_active=True)
         .annotate(via_role=ExpressionWrapper(role_q, output_field=BooleanField()))
         .select_related("school")

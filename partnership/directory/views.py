@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partnership.accounts.forms import InvitationForm
 from partnership.accounts.models import Invitation, User
 from partnership.accounts.services import invitation_create, invitation_revoke, user_set_active
-from partnership.core import access
+from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
 from partnership.core.exports import csv_response
 from partnership.core.models import AuditEvent
@@ -395,6 +395,7 @@ def partnership_audit(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "partnership": partnership,
             "page": page,
+            "rows": audit.rows_for_reader(request.user, page.object_list),
             "crumbs": _crumbs(
                 (partnership.name, reverse("directory:partnership_detail", args=[slug])), ("Audit log", "")
             ),

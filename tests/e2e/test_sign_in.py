@@ -83,3 +83,32 @@ def test_required_mfa_sends_you_to_set_up_an_authenticator(page, world, a11y, si
     page.goto("/people/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Who's who")
     a11y(page)
+
+
+def test_make_and_revoke_an_api_token(page, world, a11y, sign_in):
+    sign_in(page, world["teacher"].email)
+    page.goto("/account/")
+    a11y(page)
+    page.get_by_role("link", name="Manage API tokens").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
+    expect(page.get_by_text("You have no working API tokens.")).to_be_visible()
+    a11y(page)
+
+    # A missing name is refused with an error that names the field.
+    page.get_by_role("button", name="Make a token").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("This field is required")
+    a11y(page)
+
+    page.get_by_label("What the token is for").fill("Attendance spreadsheet")
+    page.get_by_label("How long it works").select_option("30")
+    page.get_by_role("button", name="Make a token").click()
+    key = page.get_by_label("Token").input_value()
+    assert key.startswith("sp_") and len(key) > 40
+    expect(page.get_by_role("row", name=re.compile("Attendance spreadsheet"))).to_be_visible()
+    a11y(page)
+
+    page.get_by_role("button", name=re.compile("Revoke")).click()
+    expect(page.get_by_text("is revoked")).to_be_visible()
+    expect(page.get_by_text("You have no working API tokens.")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("^Revoked"))).to_be_visible()
+    a11y(page)

@@ -31,7 +31,7 @@ SKIPPED: list[tuple[str, str]] = [
     ("admin:", "django."),
 ]
 
-ROLES = ("anonymous", "head", "teacher", "governor", "coordinator", "adviser", "outside_head", "admin")
+ROLES = ("anonymous", "head", "teacher", "governor", "coordinator", "adviser", "outside_head", "admin", "leaver")
 NO_OBJECT = ("-",)
 OBJECT = ("own", "partner", "outside")
 PERSON = ("own", "partner", "outside", "external", "outside_external")
@@ -43,10 +43,24 @@ PUBLIC = "public"  # public by design: treated like a signed-in person with acce
 
 
 def grid(
-    head: str, teacher: str, governor: str, coordinator: str, adviser: str, outside_head: str, admin: str
+    head: str,
+    teacher: str,
+    governor: str,
+    coordinator: str,
+    adviser: str,
+    outside_head: str,
+    admin: str,
+    *,
+    leaver: str | None = None,
 ) -> dict[str, str]:
-    """One cell per signed-in role; each cell has one character per scope: A = allow, . = deny."""
+    """One cell per signed-in role; each cell has one character per scope: A = allow, . = deny.
+
+    The leaver (headteacher of a school that has left `home`, still a named member of its SENCO
+    network from before) gets what the outside head gets for `home`'s objects, and nothing of
+    `other`'s: leaving ends access. `leaver` overrides that where the object itself is the
+    credential (a private address)."""
     return {
+        "leaver": _leaver_cells(outside_head) if leaver is None else leaver,
         "head": head,
         "teacher": teacher,
         "governor": governor,
@@ -57,10 +71,19 @@ def grid(
     }
 
 
+def _leaver_cells(outside_head: str) -> str:
+    if len(outside_head) == 1:  # no object
+        return outside_head
+    if len(outside_head) == 3:  # own, partner, outside
+        return outside_head[:2] + "."
+    return outside_head[:2] + "." + outside_head[3] + "."  # own, partner, outside, external, outside_external
+
+
 # The policy, as grids. Scope order is (own, partner, outside) or PERSON's order.
 #                        head     teacher  governor coord    adviser  out_head admin
 # No object: any signed-in person.
 SIGNED_IN = grid(        "A",     "A",     "A",     "A",     "A",     "A",     "A")  # fmt: skip
+NOBODY = grid(           ".",     ".",     ".",     ".",     ".",     ".",     ".")  # fmt: skip
 # "view" of a Partnership and of what hangs off it (Network, MoU version, Decision): anyone at a
 # member school, its coordinators and external advisers. School "view": people who share a
 # partnership with it, and its own people — the same cells.

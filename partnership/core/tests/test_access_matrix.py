@@ -33,6 +33,7 @@ from partnership.core.tests.matrix import (  # noqa: F401 - the table below uses
     MANAGE_ROLES,
     MEMBER_HEADS,
     NO_OBJECT,
+    NOBODY,
     OBJECT,
     PERSON,
     PUBLIC,
@@ -74,6 +75,13 @@ ENTRIES: dict[str, Entry] = {
     # --- core ------------------------------------------------------------------------------
     "home": Entry("home", SIGNED_IN),
     "healthz": Entry("healthz", SIGNED_IN, anonymous=PUBLIC),  # load-balancer health check
+    # The admin's sign-in form is replaced: visitors go to the app's sign-in (password, then the
+    # authenticator code); people signed in without the admin flag are refused. (Platform
+    # administrators without `is_staff`, like the cast's, are refused too.)
+    "admin:login": Entry("admin:login", NOBODY),
+    "admin:login+post": Entry(
+        "admin:login", NOBODY, method="post", data=lambda w: {"username": w["head"].email, "password": "x"}
+    ),
     # --- accounts ----------------------------------------------------------------------------
     "accounts:profile": Entry("accounts:profile", SIGNED_IN),
     # The invitation's token is the credential: whoever holds the link may open it.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import factory
+from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.directory.models import (
@@ -149,4 +151,13 @@ def build_world() -> World:
     world.other_decision = Decision.objects.create(
         partnership=other, title="Music festival", proposed_by=world.people["other_coordinator"]
     )
+    # A school that has left `home`: its head was added to the SENCO network by name while a member.
+    today = timezone.localdate()
+    former = SchoolFactory(name="Former Primary", slug="former-primary")
+    Membership.objects.create(
+        partnership=home, school=former, joined_on=today - timedelta(days=730), left_on=today - timedelta(days=1)
+    )
+    world.people["leaver"] = staff(former, Role.HEADTEACHER, email="head@former.test")
+    NetworkMember.objects.create(network=world.network, person=world.people["leaver"])
+    world.former = former  # type: ignore[attr-defined]
     return world

@@ -25,7 +25,7 @@ MEMBERS = grid(      "...",   "...",   "...",   "AA.",   "AA.",   "...",   "AAA"
 # scope's headteacher (head, partner_head, outside_head).
 FEED_OWNER = grid(   "A..",   "...",   "...",   "...",   "...",   "..A",   "AAA")  # fmt: skip
 # A calendar feed's address: the token is the credential, whoever presents it.
-TOKEN = grid(        "AAA",   "AAA",   "AAA",   "AAA",   "AAA",   "AAA",   "AAA")  # fmt: skip
+TOKEN = grid(        "AAA",   "AAA",   "AAA",   "AAA",   "AAA",   "AAA",   "AAA", leaver="AAA")  # fmt: skip
 
 
 def _meeting(w: World, scope: str) -> Any:
