@@ -21,5 +21,8 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("This account is disabled.")
+        if token.user.disabled_at is not None and token.created_at <= token.user.disabled_at:
+            # Disabling ends a key for good, however the account was disabled.
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user, token
