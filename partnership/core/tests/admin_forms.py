@@ -17,21 +17,25 @@ def admin_user(**kwargs: Any) -> User:
     return UserFactory(is_platform_admin=True, is_staff=True, is_superuser=True, **kwargs)
 
 
+def _add_value(data: dict[str, Any], name: str, widget: forms.Widget, value: Any) -> None:
+    if isinstance(widget, forms.CheckboxInput):
+        if value:
+            data[name] = "on"
+    elif isinstance(widget, forms.MultiWidget):
+        parts = widget.decompress(value)
+        for suffix, part in zip(widget.widgets_names, parts, strict=True):
+            data[name + suffix] = "" if part is None else str(part)
+    elif isinstance(value, list | tuple):
+        data[name] = [str(v) for v in value]
+    else:
+        data[name] = "" if value is None else str(value)
+
+
 def _add_form(data: dict[str, Any], form: forms.BaseForm) -> None:
     for bound in form:
-        widget = bound.field.widget
-        value = bound.value()
-        if isinstance(widget, forms.CheckboxInput):
-            if value:
-                data[bound.html_name] = "on"
-        elif isinstance(widget, forms.MultiWidget):
-            parts = widget.decompress(value)
-            for suffix, part in zip(widget.widgets_names, parts, strict=True):
-                data[bound.html_name + suffix] = "" if part is None else str(part)
-        elif isinstance(value, list | tuple):
-            data[bound.html_name] = [str(v) for v in value]
-        else:
-            data[bound.html_name] = "" if value is None else str(value)
+        _add_value(data, bound.html_name, bound.field.widget, bound.value())
+        if bound.field.show_hidden_initial:  # fields with a callable default send their initial value too
+            _add_value(data, bound.html_initial_name, bound.field.hidden_widget(), bound.initial)
 
 
 def form_data(client: Client, url: str, **changes: Any) -> dict[str, Any]:
