@@ -108,6 +108,7 @@ def test_a_waiting_grant_cannot_be_given_twice(world):
 def test_other_roles_count_at_once_whoever_gives_them(world):
     assignment = services.role_assign(person=world["teacher"], role=Role.DSL, school=world.own, actor=world["admin"])
     assert RoleAssignment.objects.current().filter(pk=assignment.pk).exists()
+    assert (assignment.granted_by, assignment.approved_by) == (world["admin"], world["admin"])
 
 
 @pytest.mark.parametrize(("inviter", "approved"), [("head", True), ("admin", False)])
