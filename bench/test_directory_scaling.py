@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.directory.models import Membership, Network, Partnership, RoleAssignment, School
@@ -53,7 +54,13 @@ def build(size: int) -> tuple[User, Partnership, Network]:
         for j in range(PEOPLE_PER_SCHOOL)
     )
     RoleAssignment.objects.bulk_create(
-        RoleAssignment(person=p, school_id=p.school_id, role=ROLES[i % PEOPLE_PER_SCHOOL], started_on="2020-09-01")
+        RoleAssignment(
+            person=p,
+            school_id=p.school_id,
+            role=ROLES[i % PEOPLE_PER_SCHOOL],
+            started_on="2020-09-01",
+            approved_at=timezone.now(),
+        )
         for i, p in enumerate(people)
     )
     return people[0], partnership, network

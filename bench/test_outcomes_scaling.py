@@ -31,6 +31,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.directory.models import Membership, Partnership, RoleAssignment, School
@@ -84,7 +85,11 @@ def build_partnership(size: int) -> tuple[User, Partnership, int]:
     )
     coordinator = User.objects.create(email=f"coordinator@bench-{size}.test", full_name="Coordinator", password="!")
     RoleAssignment.objects.create(
-        person=coordinator, partnership=partnership, role=Role.COORDINATOR, started_on="2020-09-01"
+        person=coordinator,
+        partnership=partnership,
+        role=Role.COORDINATOR,
+        started_on="2020-09-01",
+        approved_at=timezone.now(),
     )
     summary = generate_results(schools, years=YEARS, seed=1, assessment_year=YEARS[-1])
     return coordinator, partnership, summary.results

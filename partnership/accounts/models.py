@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager["User"]):
@@ -53,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can use the Django admin site.")
     is_platform_admin = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    disabled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the account was last disabled."
+    )
 
     objects = UserManager()
 
@@ -71,6 +75,25 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Disabling stamps `disabled_at` however it happens (the app, the admin, the shell), and the
+        # stamp is part of the session hash below: sessions from before it never work again, even
+        # once the account is re-enabled.
+        if not self.is_active and (
+            self.pk is None or self.disabled_at is None or User.objects.filter(pk=self.pk, is_active=True).exists()
+        ):
+            self.disabled_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "disabled_at"}
+        super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        if self.disabled_at is None:
+            return super()._get_session_auth_hash(secret=secret)
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}|disabled:{self.disabled_at.isoformat()}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 def _hash_token(raw: str) -> str:

@@ -22,6 +22,7 @@ from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
 from partnership.directory.models import Partnership, RoleAssignment, School
 from partnership.directory.roles import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role
+from partnership.directory.services import needs_approval
 
 
 @transaction.atomic
@@ -122,12 +123,19 @@ def invitation_accept(*, raw_token: str, full_name: str, password: str, request:
     user.full_clean(exclude=["password"])
     user.save()
     for role in invitation.roles:
+        # As in `role_assign`: a pupil-data role from anyone but the school's head waits for approval.
+        pending = needs_approval(role=role, actor=invitation.invited_by, school=invitation.school)
         RoleAssignment.objects.get_or_create(
             person=user,
             role=role,
             school_id=invitation.school_id,
             partnership_id=invitation.partnership_id,
             ended_on=None,
+            defaults={
+                "granted_by": invitation.invited_by,
+                "approved_by": None if pending else invitation.invited_by,
+                "approved_at": None if pending else timezone.now(),
+            },
         )
     invitation.accepted_at = timezone.now()
     invitation.user = user
@@ -160,19 +168,26 @@ def end_sessions_for(user: User) -> int:
     return ended
 
 
+def sign_out_everywhere(user: User) -> dict[str, int]:
+    """End a disabled account's database sessions and revoke its API tokens."""
+    return {
+        "sessions_ended": end_sessions_for(user),
+        "tokens_revoked": ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now()),
+    }
+
+
 @transaction.atomic
 def user_set_active(*, user: User, active: bool, actor: User, request: HttpRequest | None = None) -> None:
-    """Disable or re-enable an account. A disabled account is signed out everywhere at once:
-    Django refuses the sessions of inactive users on their next request, and database sessions
-    are also deleted."""
+    """Disable or re-enable an account. A disabled account is signed out everywhere for good: its
+    sessions fail the session hash check from now on (`User.disabled_at`, even after re-enabling),
+    its database sessions are deleted and its API tokens revoked."""
     before = user.is_active
     user.is_active = active
     user.save(update_fields=["is_active"])
+    detail: dict[str, Any] = {"is_active": [before, active]}
     if not active:
-        end_sessions_for(user)
-    audit.record(
-        actor, "update", user, detail={"is_active": [before, active]}, request=request, school_id=user.school_id
-    )
+        detail.update(sign_out_everywhere(user))
+    audit.record(actor, "update", user, detail=detail, request=request, school_id=user.school_id)
 
 
 CONTACT_FIELDS = ["full_name", "job_title", "phone", "organisation"]

@@ -21,6 +21,9 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("This token has expired. Make a new one on your account page.")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("This account is disabled.")
+        if token.user.disabled_at is not None and token.created_at <= token.user.disabled_at:
+            # Disabling ends a key for good, however the account was disabled.
+            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         if not may_use_api_token(token.user):
             raise exceptions.AuthenticationFailed(
                 "Set up two-step sign-in on your account before using an API token: it is required here."

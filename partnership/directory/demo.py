@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from partnership.accounts.models import User
@@ -134,8 +135,15 @@ def _person(email: str, name: str, password: str, school: School | None = None, 
 def _role(
     person: User, role: str, *, school: School | None = None, partnership: Partnership | None = None, subject: str = ""
 ) -> None:
+    # The demo's cast holds its roles from the start, as if approved when the partnership began.
     RoleAssignment.objects.get_or_create(
-        person=person, role=role, school=school, partnership=partnership, subject=subject, ended_on=None
+        person=person,
+        role=role,
+        school=school,
+        partnership=partnership,
+        subject=subject,
+        ended_on=None,
+        defaults={"approved_at": timezone.now()},
     )
 
 

@@ -134,7 +134,13 @@ class Membership(models.Model):
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def current(self, day: datetime.date | None = None) -> RoleAssignmentQuerySet:
-        return self.filter(current_on("started_on", "ended_on", day), person__is_active=True)
+        """Approved roles held on `day` by active people: the only roles that give access."""
+        return self.filter(current_on("started_on", "ended_on", day), person__is_active=True, approved_at__isnull=False)
+
+    def awaiting_approval(self) -> RoleAssignmentQuerySet:
+        """Grants of a pupil-data role that nobody entitled to has approved yet (and not ended)."""
+        today = timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today), approved_at__isnull=True)
 
 
 class RoleAssignment(models.Model):
@@ -149,6 +155,16 @@ class RoleAssignment(models.Model):
     subject = models.CharField(max_length=60, blank=True, help_text="For subject and curriculum leaders.")
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True, help_text="First day the person no longer holds the role.")
+    # Who gave the role, and who approved it. A role counts only once approved: at once when the
+    # granter may give it alone, otherwise when the school's headteacher or a second platform
+    # administrator approves (`directory.services.role_approve`).
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -167,6 +183,10 @@ class RoleAssignment(models.Model):
         if self.subject:
             label = f"{label} ({self.subject})"
         return label
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
 
 
 class Network(models.Model):

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
-from partnership.core import audit
+from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
 from partnership.directory.models import (
     Decision,
@@ -120,8 +120,15 @@ def school_update(*, school: School, data: dict[str, Any], actor: Any, request: 
     return school
 
 
-@transaction.atomic
-def role_assign(
+def _is_platform_admin(user: Any) -> bool:
+    return bool(user is not None and user.is_active and (user.is_platform_admin or user.is_superuser))
+
+
+def _heads(user: Any, school_id: int | None) -> bool:
+    return user is not None and access.principal_for(user).heads(school_id)
+
+
+def role_grant_check(
     *,
     person: Any,
     role: str,
@@ -129,9 +136,11 @@ def role_assign(
     school: School | None = None,
     partnership: Partnership | None = None,
     subject: str = "",
-    request: HttpRequest | None = None,
-) -> RoleAssignment:
-    """Give a person a role. School roles are held at the person's own school."""
+) -> tuple[School | None, Partnership | None]:
+    """Raise ApplicationError unless `actor` may give `person` this role. Returns where the role is
+    held (a school or a partnership). Used by `role_assign` and by the admin's form."""
+    if actor is not None and person.pk is not None and person.pk == actor.pk:
+        raise ApplicationError("Nobody can give themselves a role. Ask a colleague who manages roles.", field="person")
     if role in SCHOOL_ROLES:
         if school is None or person.school_id != school.pk:
             raise ApplicationError("School roles are held at the person's own school.", field="role")
@@ -142,23 +151,131 @@ def role_assign(
         school = None
     else:
         raise ApplicationError("That role cannot be assigned here.", field="role")
-    if (
-        RoleAssignment.objects.current()
-        .filter(person=person, role=role, school=school, partnership=partnership, subject=subject)
-        .exists()
-    ):
+    held = RoleAssignment.objects.filter(
+        person=person, role=role, school=school, partnership=partnership, subject=subject
+    )
+    if held.current().exists():
         raise ApplicationError(f"{person} already holds this role.", field="role")
-    assignment = RoleAssignment(person=person, role=role, school=school, partnership=partnership, subject=subject)
+    if held.awaiting_approval().exists():
+        raise ApplicationError(f"{person} has already been given this role, awaiting approval.", field="role")
+    return school, partnership
+
+
+def needs_approval(*, role: str, actor: Any, school: School | None) -> bool:
+    """A role that opens pupil data counts at once only when the school's own headteacher gives it."""
+    return role in access.PUPIL_DATA_ROLES and not (school is not None and _heads(actor, school.pk))
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    person: Any,
+    role: str,
+    actor: Any,
+    school: School | None = None,
+    partnership: Partnership | None = None,
+    subject: str = "",
+    started_on: datetime.date | None = None,
+    request: HttpRequest | None = None,
+    via: str = "app",
+) -> RoleAssignment:
+    """Give a person a role. School roles are held at the person's own school. Nobody gives
+    themselves a role; a pupil-data role given by anyone but the school's headteacher waits for
+    approval (`role_approve`) and gives no access until then."""
+    school, partnership = role_grant_check(
+        person=person, role=role, actor=actor, school=school, partnership=partnership, subject=subject
+    )
+    pending = needs_approval(role=role, actor=actor, school=school)
+    granter = actor if getattr(actor, "is_authenticated", False) else None
+    assignment = RoleAssignment(
+        person=person,
+        role=role,
+        school=school,
+        partnership=partnership,
+        subject=subject,
+        started_on=started_on or timezone.localdate(),
+        granted_by=granter,
+        approved_by=None if pending else granter,
+        approved_at=None if pending else timezone.now(),
+    )
     assignment.full_clean()
     assignment.save()
+    detail: dict[str, Any] = {"person": person.email, "role": role, "subject": subject}
+    if pending:
+        detail["awaiting_approval"] = True
+    if via != "app":
+        detail["via"] = via
+    audit.record(actor, "create", assignment, detail=detail, request=request)
+    return assignment
+
+
+def role_grant_refused(
+    *, actor: Any, person: Any, role: str, reason: str, request: HttpRequest | None = None, via: str = "app"
+) -> None:
+    """Audit a refused grant (for instance someone trying to give themselves a role)."""
     audit.record(
         actor,
-        "create",
-        assignment,
-        detail={"person": person.email, "role": role, "subject": subject},
+        "denied",
+        person if person is not None and person.pk is not None else None,
+        detail={"action": "grant_role", "role": role, "reason": reason, "via": via},
         request=request,
+        school_id=getattr(person, "school_id", None),
     )
+
+
+def role_approval_check(*, assignment: RoleAssignment, actor: Any) -> None:
+    """Raise ApplicationError unless `actor` may approve or refuse this waiting grant: the
+    school's headteacher, or a platform administrator other than the one who gave it, and
+    never the person who would hold it."""
+    if assignment.approved_at is not None:
+        raise ApplicationError("This role has already been approved.")
+    if assignment.ended_on is not None and assignment.ended_on <= timezone.localdate():
+        raise ApplicationError("This role has ended.")
+    if actor is None or actor.pk == assignment.person_id:
+        raise ApplicationError("Nobody can approve a role given to themselves.")
+    if actor.pk == assignment.granted_by_id:
+        raise ApplicationError("A second person must approve this: not the one who gave the role.")
+    if not (_heads(actor, assignment.school_id) or _is_platform_admin(actor)):
+        raise ApplicationError("Only the school's headteacher or another platform administrator can approve this.")
+
+
+@transaction.atomic
+def role_approve(
+    *, assignment: RoleAssignment, actor: Any, request: HttpRequest | None = None, via: str = "app"
+) -> RoleAssignment:
+    assignment = RoleAssignment.objects.select_for_update().select_related("person").get(pk=assignment.pk)
+    role_approval_check(assignment=assignment, actor=actor)
+    assignment.approved_by = actor
+    assignment.approved_at = timezone.now()
+    assignment.full_clean()
+    assignment.save(update_fields=["approved_by", "approved_at"])
+    detail: dict[str, Any] = {
+        "person": assignment.person.email,
+        "role": assignment.role,
+        "granted_by": assignment.granted_by_id,
+    }
+    if via != "app":
+        detail["via"] = via
+    audit.record(actor, "approve", assignment, detail=detail, request=request)
     return assignment
+
+
+@transaction.atomic
+def role_refuse(
+    *, assignment: RoleAssignment, actor: Any, request: HttpRequest | None = None, via: str = "app"
+) -> None:
+    """Refuse a waiting grant: the row goes, the audit log keeps the request and the refusal."""
+    assignment = RoleAssignment.objects.select_for_update().select_related("person").get(pk=assignment.pk)
+    role_approval_check(assignment=assignment, actor=actor)
+    detail: dict[str, Any] = {
+        "person": assignment.person.email,
+        "role": assignment.role,
+        "granted_by": assignment.granted_by_id,
+    }
+    if via != "app":
+        detail["via"] = via
+    audit.record(actor, "refuse", assignment, detail=detail, request=request)
+    assignment.delete()
 
 
 @transaction.atomic
@@ -345,7 +462,13 @@ __all__ = [
     "school_join_partnership",
     "school_leave_partnership",
     "school_update",
+    "role_grant_check",
+    "needs_approval",
     "role_assign",
+    "role_grant_refused",
+    "role_approval_check",
+    "role_approve",
+    "role_refuse",
     "role_end",
     "working_party_create",
     "network_member_add",

@@ -11,12 +11,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from partnership.core import audit
+from partnership.core.admin import AuditedModelAdmin
 from partnership.outcomes.models import NationalFigure
 
 
 @admin.register(NationalFigure)
-class NationalFigureAdmin(admin.ModelAdmin):
+class NationalFigureAdmin(AuditedModelAdmin):
     """Shipped figures come from `outcomes/data/national_figures.csv`; administrators add each new
     year here when DfE publishes it, naming the source."""
 
@@ -31,14 +31,3 @@ class NationalFigureAdmin(admin.ModelAdmin):
         if not change and request.user.is_authenticated:
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
-        verb = "update" if change else "create"
-        audit.record(request.user, verb, obj, detail={"changed": list(form.changed_data)}, request=request)
-
-    def delete_model(self, request: HttpRequest, obj: NationalFigure) -> None:
-        audit.record(request.user, "delete", obj, request=request)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for figure in queryset:
-            audit.record(request.user, "delete", figure, request=request)
-        super().delete_queryset(request, queryset)

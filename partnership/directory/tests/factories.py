@@ -66,13 +66,17 @@ def member_school(partnership: Partnership, **kwargs) -> School:  # type: ignore
 
 def staff(school: School, role: str, *, subject: str = "", **kwargs) -> User:  # type: ignore[no-untyped-def]
     user = UserFactory(school=school, **kwargs)
-    RoleAssignment.objects.create(person=user, role=role, school=school, subject=subject, started_on="2020-09-01")
+    RoleAssignment.objects.create(
+        person=user, role=role, school=school, subject=subject, started_on="2020-09-01", approved_at=timezone.now()
+    )
     return user
 
 
 def partnership_role(partnership: Partnership, role: str, **kwargs) -> User:  # type: ignore[no-untyped-def]
     user = UserFactory(**kwargs)
-    RoleAssignment.objects.create(person=user, role=role, partnership=partnership, started_on="2020-09-01")
+    RoleAssignment.objects.create(
+        person=user, role=role, partnership=partnership, started_on="2020-09-01", approved_at=timezone.now()
+    )
     return user
 
 
