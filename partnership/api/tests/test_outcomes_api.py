@@ -18,6 +18,7 @@ from partnership.outcomes import analysis, stats
 from partnership.outcomes.models import Pupil, PupilYear, Result, TeacherAssessment
 from partnership.outcomes.selectors import suppression_threshold
 from partnership.outcomes.synthetic import generate_results
+from partnership.outcomes.upn import make_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def cohort(school, n: int, met: int, higher: int, *, eal: int = 0, year: int = Y
     for i in range(n):
         pupil = Pupil.objects.create(
             school=school,
-            upn=f"{tag}{school.pk % 10000:04d}{i:08d}",  # 13 characters whatever the id
+            upn=make_upn(900 + ord(tag) - ord("A"), school.pk, 13, i),  # valid and 13 characters whatever the id
             surname=f"Surname{i:02d}",
             forename=f"Forename{i:02d}",
             date_of_birth=datetime.date(2013, 1 + i % 12, 1),
