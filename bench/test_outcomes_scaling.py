@@ -40,7 +40,8 @@ from partnership.outcomes.imports import common as import_common
 from partnership.outcomes.imports import parse_results, result_import
 from partnership.outcomes.imports.csv_format import TEMPLATE_COLUMNS
 from partnership.outcomes.models import Pupil, PupilYear, Result
-from partnership.outcomes.synthetic import generate_results, make_upn
+from partnership.outcomes.synthetic import generate_results
+from partnership.outcomes.upn import make_upn
 
 YEARS = (2022, 2023, 2024)
 RESULTS = 100_000
@@ -137,7 +138,7 @@ class _Pupils:
         female = rng.random() < 0.5
         block, serial = divmod(self.serial, 1000)
         return {
-            "upn": make_upn(f"9{block:06d}", entry_year + 1, serial),
+            "upn": make_upn(9, block, entry_year + 1, serial),
             "surname": rng.choice(["Applewick", "Bramblecote", "Cinderfield", "Dapplemere", "Elderbrook"]),
             "forename": rng.choice(["Amara", "Bea", "Cora", "Esme"] if female else ["Arlo", "Dex", "Finn", "Hugo"]),
             "dob": datetime.date(entry_year - 5, 9, 1) + datetime.timedelta(days=rng.randrange(365)),

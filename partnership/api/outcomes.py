@@ -34,6 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from partnership.core import access, audit
+from partnership.core.exports import PLAIN_TEXT_HELP
 from partnership.directory.models import Partnership, School
 from partnership.directory.selectors import partnership_schools
 from partnership.outcomes import analysis, stats
@@ -76,14 +77,14 @@ class AggregateRowSerializer(FigureSerializer):
 class ScopeSchoolSerializer(serializers.Serializer):
     slug = serializers.CharField()
     urn = serializers.CharField()
-    name = serializers.CharField()
+    name = serializers.CharField(help_text=PLAIN_TEXT_HELP)
     unsuppressed = serializers.BooleanField(help_text="True when you see this school's small groups (its staff).")
 
 
 class ScopeSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["school", "partnership"])
     slug = serializers.CharField()
-    name = serializers.CharField()
+    name = serializers.CharField(help_text=PLAIN_TEXT_HELP)
     schools = ScopeSchoolSerializer(many=True)
 
 
@@ -311,6 +312,7 @@ class PupilSerializer(serializers.ModelSerializer):
     class Meta:
         model = Pupil
         fields = ["id", "upn", "forename", "surname", "date_of_birth", "sex", "summer_born", "current_year"]
+        extra_kwargs = {"forename": {"help_text": PLAIN_TEXT_HELP}, "surname": {"help_text": PLAIN_TEXT_HELP}}
 
     @extend_schema_field(PupilYearSerializer(allow_null=True))
     def get_current_year(self, pupil: Pupil) -> dict[str, Any] | None:

@@ -10,6 +10,9 @@ from typing import Any
 from django.http import HttpResponse
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Names and other free text are stored as typed (a surname may start with "-" or "="); the escaping
+# happens here, on the way out to a spreadsheet. The API says so on every such field.
+PLAIN_TEXT_HELP = "Plain text as entered; may begin with = + - @; escape before writing to a spreadsheet."
 
 
 def safe_cell(value: Any) -> Any:

@@ -241,8 +241,10 @@ HIDDEN_LABEL = "hidden to protect a small group"
 
 def hidden_groups(n_by_group: dict[str, int], view: Viewpoint, also: Iterable[str] = ()) -> set[str]:
     """The groups to hide from this viewer: those of 1 to threshold-1 pupils (primary), `also`
-    (e.g. a partnership total that would reveal one hidden school), and then, until nothing
-    changes, the smallest other part of any visible whole with exactly one part hidden."""
+    (e.g. a partnership total that would reveal hidden schools), and then, until nothing changes, the
+    smallest other part of any shown whole whose hidden parts could be worked out from it
+    (`stats.hidden_parts_revealed`: one hidden part, or hidden parts that together are a small group),
+    and the smallest part of any hidden whole whose parts are all shown (it would be their sum)."""
     if view.show_small:
         return set(also)
     hidden = {g for g, n in n_by_group.items() if 0 < n < view.threshold} | set(also)
@@ -250,10 +252,15 @@ def hidden_groups(n_by_group: dict[str, int], view: Viewpoint, also: Iterable[st
     while changed:
         changed = False
         for parent, children in PARTITIONS:
-            if parent in hidden or sum(c in hidden for c in children) != 1:
+            sizes = [n_by_group.get(c, 0) for c in children if c in hidden]
+            if parent in hidden:
+                revealed = not sizes  # a hidden whole whose parts are all shown is their sum
+            else:
+                revealed = stats.hidden_parts_revealed(sizes, view.threshold)
+            if not revealed:
                 continue
             shown = sorted((c for c in children if c not in hidden), key=lambda c: (n_by_group.get(c, 0), c))
-            hidden.add(shown[0])
+            hidden.add(shown[0] if shown else parent)
             changed = True
     return hidden
 
@@ -493,13 +500,16 @@ def school_outcomes(school: Any, year: int, view: Viewpoint, *, nationals: Natio
 
 
 def revealing(sources: Sequence[Source], year: int, measure: str) -> set[str]:
-    """Groups whose partnership total must be hidden: those hidden for exactly one school, which
-    the total minus the other schools would reveal."""
-    times: dict[str, int] = defaultdict(int)
+    """Groups whose partnership total must be hidden: those where the total minus the schools shown
+    would reveal the schools hidden (`stats.hidden_parts_revealed`: one school hidden, or hidden schools
+    that together have fewer pupils than the strictest of their thresholds)."""
+    hidden_sizes: dict[str, list[int]] = defaultdict(list)
+    strictest: dict[str, int] = defaultdict(int)
     for source in sources:
         for group in source.hidden(year, measure):
-            times[group] += 1
-    return {group for group, count in times.items() if count == 1}
+            hidden_sizes[group].append(source.counts(year, measure, group).n)
+            strictest[group] = max(strictest[group], source.view.threshold)
+    return {group for group, sizes in hidden_sizes.items() if stats.hidden_parts_revealed(sizes, strictest[group])}
 
 
 @dataclass

@@ -9,13 +9,10 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-upn_validator = RegexValidator(
-    r"^[A-Z]\d{11}[0-9A-Z]$", "A UPN is 13 characters: a check letter, 11 digits, then a digit or letter."
-)
+from partnership.outcomes.upn import validate_upn
 
 
 class Sex(models.TextChoices):
@@ -60,7 +57,7 @@ class NonResultCode(models.TextChoices):
 
 class Pupil(models.Model):
     school = models.ForeignKey("directory.School", on_delete=models.CASCADE, related_name="pupils")
-    upn = models.CharField("UPN", max_length=13, validators=[upn_validator])
+    upn = models.CharField("UPN", max_length=13, validators=[validate_upn])
     surname = models.CharField(max_length=100)
     forename = models.CharField(max_length=100)
     date_of_birth = models.DateField()

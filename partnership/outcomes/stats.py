@@ -248,6 +248,15 @@ def suppress(n: int, threshold: int = DEFAULT_SUPPRESSION_THRESHOLD) -> bool:
     return n < threshold
 
 
+def hidden_parts_revealed(hidden_sizes: Sequence[int], threshold: int = DEFAULT_SUPPRESSION_THRESHOLD) -> bool:
+    """True when the parts hidden from a total that is shown can be worked out from it (complementary
+    suppression over sets). The viewer knows the total minus the shown parts, which is the sum of the
+    hidden ones: one hidden part is then known exactly, and several hidden parts that together hold fewer
+    than `threshold` pupils are a small group in their own right (three schools' EHCP pupils, 1 + 1 + 2,
+    all meeting the standard). Either way more must be hidden: the total, or one more part."""
+    return len(hidden_sizes) == 1 or (len(hidden_sizes) > 1 and sum(hidden_sizes) < threshold)
+
+
 def suppressed_label(threshold: int = DEFAULT_SUPPRESSION_THRESHOLD) -> str:
     return f"fewer than {threshold} pupils"
 

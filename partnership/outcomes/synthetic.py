@@ -47,6 +47,7 @@ from partnership.outcomes.models import (
     Sex,
     TeacherAssessment,
 )
+from partnership.outcomes.upn import make_upn
 
 DEFAULT_YEARS = (2022, 2023, 2024)
 DEFAULT_SEED = 20261122
@@ -233,19 +234,6 @@ SURNAMES = [
     "Oddlebury", "Puddingstone", "Quibbleton", "Rumbletree", "Sparrowmead", "Thistlecombe", "Umberfold",
     "Velvetine", "Wobbleton", "Yarrowby",
 ]  # fmt: skip
-UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
-
-
-def upn_check_letter(rest: str) -> str:
-    """DfE check letter for the 12 characters after it (all digits here): the sum of each
-    character's value times its position (2-13), modulo 23."""
-    total = sum(int(char) * position for position, char in enumerate(rest, start=2))
-    return UPN_CHECK_LETTERS[total % 23]
-
-
-def make_upn(laestab: str, allocation_year: int, serial: int) -> str:
-    rest = f"{laestab}{allocation_year % 100:02d}{serial % 1000:03d}"
-    return upn_check_letter(rest) + rest
 
 
 def _laestab(school) -> str:  # type: ignore[no-untyped-def]
@@ -340,7 +328,9 @@ class _SchoolGenerator:
         forename = rng.choice(FORENAMES_F if female else FORENAMES_M)
         model = Pupil(
             school=self.school,
-            upn=make_upn(self.laestab, entry_year + 1, serial + 1),  # allocated in the Reception year
+            upn=make_upn(
+                self.laestab[:3], self.laestab[3:], entry_year + 1, serial + 1
+            ),  # allocated in the Reception year
             surname=rng.choice(SURNAMES),
             forename=forename,
             date_of_birth=born,

@@ -4,20 +4,25 @@ data roles, every pupil view audited without names or UPNs."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from partnership.accounts.services import api_token_create
+from partnership.core.exports import PLAIN_TEXT_HELP, safe_cell
 from partnership.core.models import AuditEvent
 from partnership.directory.roles import Role
 from partnership.directory.tests.factories import PartnershipFactory, member_school, partnership_role, staff
 from partnership.outcomes import analysis, stats
+from partnership.outcomes.imports import result_import
 from partnership.outcomes.models import Pupil, PupilYear, Result, TeacherAssessment
 from partnership.outcomes.selectors import suppression_threshold
 from partnership.outcomes.synthetic import generate_results
+from partnership.outcomes.upn import make_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +43,7 @@ def cohort(school, n: int, met: int, higher: int, *, eal: int = 0, year: int = Y
     for i in range(n):
         pupil = Pupil.objects.create(
             school=school,
-            upn=f"{tag}{school.pk % 10000:04d}{i:08d}",  # 13 characters whatever the id
+            upn=make_upn(900 + ord(tag) - ord("A"), school.pk, 13, i),  # valid and 13 characters whatever the id
             surname=f"Surname{i:02d}",
             forename=f"Forename{i:02d}",
             date_of_birth=datetime.date(2013, 1 + i % 12, 1),
@@ -389,3 +394,25 @@ def test_schema_describes_the_outcome_endpoints(client, db):
         "/api/v1/schools/{slug}/pupils/{id}/",
     ]:
         assert "get" in schema["paths"][path], path
+
+
+def test_formula_like_names_are_stored_as_typed_returned_as_text_and_documented_as_such(client, world):
+    formula = '=HYPERLINK("http://x","y")'
+    header = ["upn", "surname", "forename", "date_of_birth", "sex", "academic_year", "year_group", "disadvantaged"]
+    row = [make_upn(936, 2001, 19, 1), formula, "+" + formula, "2013-11-04", "F", YEAR, 6, "N"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([[*header, "sen", "eal"], [*row, "N", "N"]])  # the CSV template's columns
+    result_import(school=world.own, data=buffer.getvalue().encode(), filename="names.csv")
+    pupil = Pupil.objects.get(school=world.own)
+    assert (pupil.surname, pupil.forename) == (formula, "+" + formula)  # kept exactly as the school typed it
+
+    body = client.get(pupils_url(world.own), **token_for(world["head"])).json()
+    assert (body["results"][0]["surname"], body["results"][0]["forename"]) == (formula, "+" + formula)
+
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+    for component, name in [("Pupil", "surname"), ("Pupil", "forename"), ("PupilDetail", "surname")]:
+        assert components[component]["properties"][name]["description"] == PLAIN_TEXT_HELP
+    for component in ("ScopeSchool", "Scope"):
+        assert components[component]["properties"]["name"]["description"] == PLAIN_TEXT_HELP
+    assert "may begin with = + - @" in PLAIN_TEXT_HELP and safe_cell(formula) == "'" + formula

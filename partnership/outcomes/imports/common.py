@@ -11,14 +11,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.utils import timezone
+
 from partnership.core.errors import ApplicationError
 from partnership.outcomes import rules
 from partnership.outcomes.models import Measure, NonResultCode, TeacherAssessment
+from partnership.outcomes.upn import UpnError, check_upn
+from partnership.plans.models import current_academic_year
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PROBLEMS = 1000  # problems listed one by one; beyond this only the count is kept
 UTF8_BOM = b"\xef\xbb\xbf"
-UPN_RE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 NAME_MAX = 100
 NON_RESULT_CODES = {c.value for c in NonResultCode}
 
@@ -129,6 +132,8 @@ class ParsedImport:
     skipped: list[Problem] = field(default_factory=list)
     skip_count: int = 0
     source: dict[str, str] = field(default_factory=dict)
+    # The day the file is checked on: results for years and terms that cannot have them yet are refused.
+    today: datetime.date = field(default_factory=timezone.localdate)
 
     def problem(self, where: str, field_name: str, reason: str) -> None:
         self.problem_count += 1
@@ -164,14 +169,12 @@ def refuse_oversize(n: int) -> None:
 
 
 def clean_upn(text: str) -> str:
-    upn = text.strip().upper()
-    if not upn:
+    if not text.strip():
         raise BadValueError("missing")
-    if not UPN_RE.fullmatch(upn):
-        raise BadValueError(
-            f"'{_short(upn)}' is not a UPN: a UPN is 13 characters, a letter, 11 digits, then a digit or letter"
-        )
-    return upn
+    try:
+        return check_upn(text)
+    except UpnError as exc:
+        raise BadValueError(str(exc)) from None
 
 
 def clean_name(text: str) -> str:
@@ -234,8 +237,9 @@ def clean_sen(text: str) -> str:
     return value
 
 
-def clean_academic_year(text: str) -> int:
-    """The starting year: "2024", "2024/25" and "2024/2025" all mean 2024/25."""
+def clean_academic_year(text: str, *, today: datetime.date) -> int:
+    """The starting year: "2024", "2024/25" and "2024/2025" all mean 2024/25. A year that has not
+    started by `today` (2026/27 before 1 September 2026) has no results yet and is refused."""
     value = text.strip()
     match = re.fullmatch(r"(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?", value)
     if not match:
@@ -245,10 +249,52 @@ def clean_academic_year(text: str) -> int:
     start = int(match.group(1))
     if match.group(2) and int(match.group(2)) % 100 != (start + 1) % 100:
         raise BadValueError(f"'{value}' is not an academic year: the second year must follow the first")
-    this_year = datetime.date.today().year
-    if not 2000 <= start <= this_year:
-        raise BadValueError(f"{start} is not an academic year that can have results yet")
+    if start < 2000:
+        raise BadValueError(f"{start} is not an academic year that can have results")
+    if start > current_academic_year(today):
+        raise BadValueError(
+            f"{year_text(start)} has not started yet (it starts on 1 September {start}), so it cannot have results"
+        )
     return start
+
+
+def statutory_results_from(academic_year: int) -> datetime.date:
+    """The first day a statutory result (EYFS profile, phonics check, KS1 and KS2 assessments, MTC) for
+    `academic_year` can exist: 1 June of its second calendar year. The KS2 tests are taken in May, the
+    phonics check and the MTC in June, and the EYFS profile and teacher assessments are completed in
+    the summer term, so a result dated before June is a mistake (most often the wrong year)."""
+    return datetime.date(academic_year + 1, 6, 1)
+
+
+# The first day of each term, at the earliest: a termly teacher assessment cannot come before its term.
+TERM_STARTS: dict[str, tuple[int, int, int]] = {
+    TeacherAssessment.Term.AUTUMN: (0, 9, 1),  # (years after the academic year's start, month, day)
+    TeacherAssessment.Term.SPRING: (1, 1, 1),
+    TeacherAssessment.Term.SUMMER: (1, 4, 1),
+}
+
+
+def term_starts(academic_year: int, term: str) -> datetime.date:
+    years, month, day = TERM_STARTS[term]
+    return datetime.date(academic_year + years, month, day)
+
+
+def check_statutory_result_possible(measure: str, academic_year: int, *, today: datetime.date) -> None:
+    possible_from = statutory_results_from(academic_year)
+    if today < possible_from:
+        raise BadValueError(
+            f"a {Measure(measure).label} result for {year_text(academic_year)} cannot exist yet: "
+            f"that year's statutory results come from {possible_from.day} June {possible_from.year}"
+        )
+
+
+def check_term_started(term: str, academic_year: int, *, today: datetime.date) -> None:
+    starts = term_starts(academic_year, term)
+    if today < starts:
+        raise BadValueError(
+            f"the {term} term of {year_text(academic_year)} has not started yet (it starts in "
+            f"{starts:%B %Y} at the earliest), so it cannot have a teacher assessment"
+        )
 
 
 def clean_year_group(text: str) -> int:

@@ -20,6 +20,8 @@ from partnership.outcomes.imports.common import (
     PupilRecord,
     PupilYearRecord,
     ResultRecord,
+    check_statutory_result_possible,
+    check_term_started,
     clean_academic_year,
     clean_date,
     clean_flag,
@@ -38,7 +40,7 @@ MAX_ROWS = 200_000
 
 # (column, what goes in it): the template's columns in order, as documented on the upload page.
 PUPIL_COLUMNS: list[tuple[str, str]] = [
-    ("upn", "Unique pupil number: 13 characters, a letter, 11 digits, then a digit or letter"),
+    ("upn", "Unique pupil number: 13 characters, a check letter, 11 digits, then a digit or letter"),
     ("surname", "Legal surname"),
     ("forename", "Legal forename"),
     ("date_of_birth", "YYYY-MM-DD, for example 2014-03-09"),
@@ -161,7 +163,7 @@ def _read_row(row: int, cells: dict[str, str], parsed: ParsedImport, first_row: 
     check("upn", clean_upn)
     check("surname", clean_name)
     check("forename", clean_name)
-    check("academic_year", clean_academic_year)
+    check("academic_year", clean_academic_year, today=parsed.today)
     check("date_of_birth", clean_date, academic_year=values.get("academic_year"))
     check("sex", clean_sex)
     check("year_group", clean_year_group)
@@ -191,6 +193,14 @@ def _read_row(row: int, cells: dict[str, str], parsed: ParsedImport, first_row: 
                 f"{year_group if year_group > 0 else 'R' if year_group == 0 else 'N'}",
             )
             continue
+        year = values.get("academic_year")
+        if isinstance(year, int):
+            try:
+                check_statutory_result_possible(measure, year, today=parsed.today)
+            except BadValueError as exc:
+                ok = False
+                parsed.problem(where, measure, str(exc))
+                continue
         results.append(ResultRecord("", 0, measure, score, grade, code, where=where))
 
     assessments: list[AssessmentRecord] = []
@@ -204,6 +214,14 @@ def _read_row(row: int, cells: dict[str, str], parsed: ParsedImport, first_row: 
             ok = False
             parsed.problem(where, column, str(exc))
             continue
+        year = values.get("academic_year")
+        if isinstance(year, int):
+            try:
+                check_term_started(term, year, today=parsed.today)
+            except BadValueError as exc:
+                ok = False
+                parsed.problem(where, column, str(exc))
+                continue
         assessments.append(AssessmentRecord("", 0, subject, term, judgement, where=where))
 
     if not ok:

@@ -36,6 +36,7 @@ from partnership.outcomes.imports.common import (
     PupilRecord,
     PupilYearRecord,
     ResultRecord,
+    check_statutory_result_possible,
     clean_academic_year,
     clean_date,
     clean_name,
@@ -139,7 +140,7 @@ def check_source_school(root: ET.Element, school: Any, parsed: ParsedImport) -> 
         )
     text = _text(source, "AcademicYear") or _text(root, "Header/AcademicYear")
     try:
-        return clean_academic_year(text)
+        return clean_academic_year(text, today=parsed.today)
     except BadValueError as exc:
         raise ApplicationError(f"The file's SourceSchool/AcademicYear: {exc}.", field="file") from None
 
@@ -277,6 +278,11 @@ def _read_assessment(
     academic_year = int(year_text_) - 1
     if not 2000 <= academic_year <= year:
         parsed.problem(where, "Year", f"{year_text_} is after the file's academic year {year_text(year)}")
+        return None
+    try:
+        check_statutory_result_possible(measure, academic_year, today=parsed.today)
+    except BadValueError as exc:
+        parsed.problem(where, "Year", f"{year_text_}: {exc}")
         return None
     if measure in (Measure.PHONICS_Y1, Measure.PHONICS_Y2):
         then = year_group - (year - academic_year)

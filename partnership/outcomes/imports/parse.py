@@ -8,8 +8,11 @@ collected in `ParsedImport.problems` so the school sees all of them at once.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
+
+from django.utils import timezone
 
 from partnership.core.errors import ApplicationError
 from partnership.outcomes.imports.common import UTF8_BOM, ParsedImport, refuse_oversize
@@ -65,14 +68,15 @@ def _refuse_declared_encoding(data: bytes) -> None:
         )
 
 
-def parse_results(data: bytes, *, school: Any) -> ParsedImport:
+def parse_results(data: bytes, *, school: Any, today: datetime.date | None = None) -> ParsedImport:
     """Check a CSV or CTF file for `school` without writing anything. Raises ApplicationError when the
     file cannot be imported at all; otherwise every problem is in `problems` (and the file is rejected
-    when there is any) and every ignored part of the file in `skipped`."""
+    when there is any) and every ignored part of the file in `skipped`. `today` (by default the local
+    date) decides which academic years and terms can have results yet."""
     refuse_oversize(len(data))
     _refuse_non_text(data)
     file_format = detect_format(data)
-    parsed = ParsedImport(file_format=file_format)
+    parsed = ParsedImport(file_format=file_format, today=today or timezone.localdate())
     if file_format == "ctf":
         _refuse_declared_encoding(data)
         _decode(data, file_format)

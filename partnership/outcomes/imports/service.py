@@ -12,6 +12,7 @@ nothing the second time; a corrected file updates the rows it corrects, in place
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -143,7 +144,15 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def result_import(*, school: Any, data: bytes, filename: str, actor: Any = None, dry_run: bool = False) -> ImportReport:
+def result_import(
+    *,
+    school: Any,
+    data: bytes,
+    filename: str,
+    actor: Any = None,
+    dry_run: bool = False,
+    today: datetime.date | None = None,
+) -> ImportReport:
     """Check a CSV or CTF file and, unless `dry_run` or the file has problems, save it for `school`.
 
     Raises ImportRejectedError (an ApplicationError) when nothing can be imported. Not itself atomic, so
@@ -152,7 +161,7 @@ def result_import(*, school: Any, data: bytes, filename: str, actor: Any = None,
     report = ImportReport(filename=filename[:200], sha256=sha256_of(data), file_format="", dry_run=dry_run)
     try:
         report.file_format = detect_format(data[:4096])
-        parsed = parse_results(data, school=school)
+        parsed = parse_results(data, school=school, today=today)
     except ApplicationError as exc:
         report.problems = [Problem("file", exc.field or "file", exc.message)]
         report.problem_count = 1

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import pytest
 from django.db.models import F, Q
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from partnership.outcomes import stats
 from partnership.outcomes.analysis import (
     GROUPS,
     HIDDEN_LABEL,
     PARTITIONS,
     Counts,
+    Source,
     Viewpoint,
     count_results,
     figure,
     hidden_groups,
+    revealing,
 )
 from partnership.outcomes.models import Result
 from partnership.outcomes.synthetic import generate_results
@@ -83,6 +86,75 @@ def test_no_hidden_group_can_be_worked_out_from_the_groups_shown(total, data, th
     for parent, children in PARTITIONS:
         assert parent in hidden or sum(child in hidden for child in children) != 1
     assert set(sizes) == {g.key for g in GROUPS}
+
+
+def school_sizes(draw, total: int) -> dict[str, int]:
+    dis, eal, girls, summer = (draw(st.integers(0, total)) for _ in range(4))
+    sen_support = draw(st.integers(0, total))
+    ehcp = draw(st.integers(0, total - sen_support))
+    return cohort_sizes(dis, sen_support, ehcp, eal, girls, summer, total)
+
+
+def board(sizes: list[dict[str, int]], thresholds: list[int], threshold: int, own: int | None) -> list[set[str]]:
+    """What a viewer hides on a partnership board: each school's groups (its own staff, school `own`,
+    see it whole) and then the partnership's, with the secondary suppression `revealing` asks for."""
+    sources = [
+        Source(lambda y, m, g, n=n: Counts(n[g], 0, 0), Viewpoint(threshold=t, show_small=i == own))
+        for i, (n, t) in enumerate(zip(sizes, thresholds, strict=True))
+    ]
+    whole = {g: sum(n[g] for n in sizes) for g in sizes[0]}
+    partnership = Source(
+        lambda y, m, g: Counts(whole[g], 0, 0), Viewpoint(threshold=threshold), lambda y, m: revealing(sources, y, m)
+    )
+    return [source.hidden(2024, "ks2_rwm") for source in [*sources, partnership]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), schools=st.integers(1, 4), threshold=st.integers(2, 11), own=st.integers(-1, 3))
+def test_no_shown_total_on_a_partnership_board_gives_away_the_parts_hidden_from_it(data, schools, threshold, own):
+    """In every relation a viewer of the board can see (each school's and the partnership's groups adding up
+    to their wholes; the schools adding up to the partnership, group by group), a shown whole has no hidden
+    part, or at least two that together hold at least the strictest threshold that applies to them. The same
+    relations hold for the number meeting the measure."""
+    sizes = [school_sizes(data.draw, data.draw(st.integers(0, 40))) for _ in range(schools)]
+    thresholds = [data.draw(st.integers(threshold, threshold + 4)) for _ in range(schools)]
+    own = own if own < schools else None
+    hidden = board(sizes, thresholds, threshold, own)
+    whole = {g: sum(n[g] for n in sizes) for g in sizes[0]}
+    n_of = [*sizes, whole]
+    limit = [*thresholds, threshold]
+    partnership = schools  # index of the partnership in `hidden`, `n_of` and `limit`
+    relations: list[tuple[tuple[int, str], list[tuple[int, str]]]] = [
+        ((i, parent), [(i, child) for child in children]) for i in range(schools + 1) for parent, children in PARTITIONS
+    ] + [((partnership, g.key), [(i, g.key) for i in range(schools)]) for g in GROUPS]
+
+    for (i, whole_group), parts in relations:
+        if whole_group not in hidden[i]:
+            hidden_parts = [n_of[j][g] for j, g in parts if g in hidden[j]]
+            strictest = max([limit[i]] + [limit[j] for j, g in parts if g in hidden[j]])
+            assert not hidden_parts or (len(hidden_parts) > 1 and sum(hidden_parts) >= strictest), (whole_group, parts)
+
+
+def test_two_or_three_small_hidden_schools_hide_the_partnership_total():
+    # EHCP: 1 and 2 pupils hidden at two schools, 9 shown at a third: the total (12) minus 9 is a group of 3.
+    small = [
+        cohort_sizes(8, 3, 1, 8, 10, 9, 20),
+        cohort_sizes(8, 3, 2, 8, 10, 9, 20),
+        cohort_sizes(8, 7, 9, 8, 10, 9, 40),
+    ]
+    *schools, partnership = board(small, [6, 6, 6], 6, None)
+    assert all("ehcp" in hidden for hidden in schools[:2]) and "ehcp" not in schools[2]
+    assert "ehcp" in partnership  # a set of hidden schools smaller than the threshold
+    # ... but two hidden schools that together hold enough pupils leave the total shown.
+    larger = [
+        cohort_sizes(8, 3, 5, 8, 10, 9, 20),
+        cohort_sizes(8, 3, 5, 8, 10, 9, 20),
+        cohort_sizes(8, 7, 9, 8, 10, 9, 40),
+    ]
+    *schools, partnership = board(larger, [6, 6, 6], 6, None)
+    assert all("ehcp" in hidden for hidden in schools[:2]) and "ehcp" not in partnership
+    assert stats.hidden_parts_revealed([5], 6) and stats.hidden_parts_revealed([1, 2], 6)
+    assert not stats.hidden_parts_revealed([3, 3], 6) and not stats.hidden_parts_revealed([], 6)
 
 
 @pytest.mark.django_db

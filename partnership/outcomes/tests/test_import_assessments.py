@@ -13,6 +13,7 @@ from partnership.outcomes.imports import csv_template, result_import
 from partnership.outcomes.imports.common import ASSESSMENT_COLUMNS
 from partnership.outcomes.models import Pupil, PupilYear, Result, ResultImport, TeacherAssessment
 from partnership.outcomes.tests.test_import_csv import HEADER, problems_of, pupil_row, school, to_csv
+from partnership.outcomes.upn import make_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ TA_HEADER = [*PUPIL_HEADER, *(column for column, _, _ in ASSESSMENT_COLUMNS)]
 def assessment_rows() -> list[dict[str, str]]:
     return [
         pupil_row(
-            "K820123400101",
+            "B820123400101",
             year_group="3",
             date_of_birth="2016-05-01",
             reading_autumn="WTS",
@@ -35,7 +36,7 @@ def assessment_rows() -> list[dict[str, str]]:
             maths_spring="Expected",
         ),
         pupil_row(
-            "K820123400102",
+            "Q820123400102",
             surname="Lund",
             forename="Ola",
             year_group="N",
@@ -73,12 +74,12 @@ def test_template_and_upload_page_have_the_assessment_columns(client, world):
 def test_a_file_of_only_assessments_imports_them(school):
     report = result_import(school=school, data=to_csv(assessment_rows(), TA_HEADER), filename="ta.csv")
     assert stored() == {
-        ("K820123400101", 2024, "reading", "autumn"): "WTS",
-        ("K820123400101", 2024, "reading", "spring"): "EXS",
-        ("K820123400101", 2024, "writing", "autumn"): "WTS",
-        ("K820123400101", 2024, "maths", "autumn"): "GDS",
-        ("K820123400101", 2024, "maths", "spring"): "EXS",
-        ("K820123400102", 2024, "reading", "autumn"): "GDS",
+        ("B820123400101", 2024, "reading", "autumn"): "WTS",
+        ("B820123400101", 2024, "reading", "spring"): "EXS",
+        ("B820123400101", 2024, "writing", "autumn"): "WTS",
+        ("B820123400101", 2024, "maths", "autumn"): "GDS",
+        ("B820123400101", 2024, "maths", "spring"): "EXS",
+        ("Q820123400102", 2024, "reading", "autumn"): "GDS",
     }
     assert (Pupil.objects.count(), PupilYear.objects.count(), Result.objects.count()) == (2, 2, 0)
     assert vars(report.assessments) == {"new": 6, "updated": 0, "unchanged": 0}
@@ -89,7 +90,7 @@ def test_a_file_of_only_assessments_imports_them(school):
 
 
 def test_assessments_and_results_in_the_same_file(school):
-    rows = [pupil_row("K820123400101", ks2_reading="104", reading_summer="EXS", maths_summer="GDS")]
+    rows = [pupil_row("B820123400101", ks2_reading="104", reading_summer="EXS", maths_summer="GDS")]
     report = result_import(school=school, data=to_csv(rows), filename="r.csv")
     assert (report.results.new, report.assessments.new) == (1, 2)
     assert Result.objects.count() == 1 and TeacherAssessment.objects.count() == 2
@@ -113,7 +114,7 @@ def test_reimporting_the_same_file_changes_nothing(school):
 
 def test_a_corrected_file_updates_in_place(school):
     result_import(school=school, data=to_csv(assessment_rows(), TA_HEADER), filename="ta.csv")
-    pk = TeacherAssessment.objects.get(pupil__upn="K820123400101", subject="reading", term="autumn").pk
+    pk = TeacherAssessment.objects.get(pupil__upn="B820123400101", subject="reading", term="autumn").pk
     rows = assessment_rows()
     rows[0]["reading_autumn"] = "EXS"
     rows[0]["reading_summer"] = "GDS"
@@ -130,14 +131,14 @@ def test_a_blank_cell_leaves_an_existing_assessment_alone(school):
     rows[0]["maths_spring"] = "  "
     report = result_import(school=school, data=to_csv(rows, TA_HEADER), filename="ta.csv")
     assert vars(report.assessments) == {"new": 0, "updated": 0, "unchanged": 4}
-    assert stored()[("K820123400101", 2024, "reading", "autumn")] == "WTS"
-    assert stored()[("K820123400101", 2024, "maths", "spring")] == "EXS"
+    assert stored()[("B820123400101", 2024, "reading", "autumn")] == "WTS"
+    assert stored()[("B820123400101", 2024, "maths", "spring")] == "EXS"
     assert TeacherAssessment.objects.count() == 6
 
 
 def test_a_file_without_assessment_columns_leaves_stored_ones_alone(school):
     result_import(school=school, data=to_csv(assessment_rows(), TA_HEADER), filename="ta.csv")
-    rows = [pupil_row("K820123400101", year_group="3", date_of_birth="2016-05-01")]
+    rows = [pupil_row("B820123400101", year_group="3", date_of_birth="2016-05-01")]
     report = result_import(school=school, data=to_csv(rows, PUPIL_HEADER), filename="p.csv")
     assert report.assessments.total == 0 and "assessments" not in report.details()
     assert TeacherAssessment.objects.count() == 6
@@ -190,7 +191,9 @@ def many_rows(n: int, first: int) -> list[dict[str, str]]:
     for i in range(first, first + n):
         columns = [ASSESSMENT_COLUMNS[i % 9][0], ASSESSMENT_COLUMNS[(i + 4) % 9][0]]
         values = {column: ("WTS", "EXS", "GDS")[(i + k) % 3] for k, column in enumerate(columns)}
-        rows.append(pupil_row(f"K82012340{i:04d}", year_group="3", date_of_birth="2016-05-01", **values))
+        rows.append(
+            pupil_row(make_upn(820, 1234, i // 1000, i % 1000), year_group="3", date_of_birth="2016-05-01", **values)
+        )
     return rows
 
 

@@ -57,7 +57,7 @@ def to_csv(rows: list[dict[str, str]], header: list[str] = HEADER, encoding: str
 def sample_rows() -> list[dict[str, str]]:
     return [
         pupil_row(
-            "K820123400101",
+            "B820123400101",
             ks2_reading="104",
             ks2_maths="111",
             ks2_gps="99",
@@ -65,7 +65,7 @@ def sample_rows() -> list[dict[str, str]]:
             disadvantaged="Y",
         ),
         pupil_row(
-            "K820123400102",
+            "Q820123400102",
             surname="Achterberg",
             forename="Milo",
             sex="M",
@@ -76,10 +76,10 @@ def sample_rows() -> list[dict[str, str]]:
             sen="K",
         ),
         pupil_row(
-            "K820123400103", surname="Nwosu", forename="Ada", year_group="4", date_of_birth="2016-02-01", mtc="25"
+            "E820123400103", surname="Nwosu", forename="Ada", year_group="4", date_of_birth="2016-02-01", mtc="25"
         ),
         pupil_row(
-            "K820123400104",
+            "U820123400104",
             surname="Quill",
             forename="Rory",
             year_group="1",
@@ -87,7 +87,7 @@ def sample_rows() -> list[dict[str, str]]:
             phonics_y1="31",
         ),
         pupil_row(
-            "K820123400105",
+            "H820123400105",
             surname="Zhang",
             forename="Wen",
             year_group="R",
@@ -97,7 +97,7 @@ def sample_rows() -> list[dict[str, str]]:
         ),
         # Earlier year for the same pupil, as a multi-year export has it.
         pupil_row(
-            "K820123400103",
+            "E820123400103",
             surname="Nwosu",
             forename="Ada",
             year_group="1",
@@ -130,19 +130,19 @@ def test_csv_imports_pupils_years_and_results_with_met_flags(school):
     assert report.file_format == "csv"
     assert (report.pupils.new, report.pupils.updated) == (5, 0)
     assert counts() == (5, 6, 13)  # 11 results from the file and the derived RWM of two Year 6 pupils
-    isla = Result.objects.get(pupil__upn="K820123400101", measure=Measure.KS2_READING)
+    isla = Result.objects.get(pupil__upn="B820123400101", measure=Measure.KS2_READING)
     assert (isla.score, isla.met_expected, isla.met_higher) == (104, True, False)
     rwm = {r.pupil.upn: (r.met_expected, r.met_higher) for r in Result.objects.filter(measure=Measure.KS2_RWM)}
-    assert rwm == {"K820123400101": (True, False), "K820123400102": (False, False)}
-    milo = Result.objects.get(pupil__upn="K820123400102", measure=Measure.KS2_READING)
+    assert rwm == {"B820123400101": (True, False), "Q820123400102": (False, False)}
+    milo = Result.objects.get(pupil__upn="Q820123400102", measure=Measure.KS2_READING)
     assert (milo.score, milo.code, milo.met_expected) == (None, "B", False)
     mtc = Result.objects.get(measure=Measure.MTC)
     assert (mtc.score, mtc.met_expected) == (25, None)
     gld = Result.objects.get(measure=Measure.EYFS_GLD)
     assert (gld.grade, gld.met_expected) == ("GLD", True)
-    assert PupilYear.objects.get(pupil__upn="K820123400105").eal
-    assert PupilYear.objects.get(pupil__upn="K820123400101").disadvantaged
-    assert sorted(PupilYear.objects.filter(pupil__upn="K820123400103").values_list("academic_year", "year_group")) == [
+    assert PupilYear.objects.get(pupil__upn="H820123400105").eal
+    assert PupilYear.objects.get(pupil__upn="B820123400101").disadvantaged
+    assert sorted(PupilYear.objects.filter(pupil__upn="E820123400103").values_list("academic_year", "year_group")) == [
         (2021, 1),
         (2024, 4),
     ]
@@ -182,24 +182,24 @@ def test_a_corrected_file_updates_in_place_and_rederives_rwm(school):
     report = result_import(school=school, data=to_csv(rows), filename="r.csv")
     assert report.results.updated == 4  # reading, maths, writing and RWM
     assert report.pupils.updated == 1  # Ada's SEN; Milo's details are unchanged, only his results
-    rwm = Result.objects.get(pupil__upn="K820123400102", measure=Measure.KS2_RWM)
+    rwm = Result.objects.get(pupil__upn="Q820123400102", measure=Measure.KS2_RWM)
     assert rwm.met_expected is True
-    assert PupilYear.objects.get(pupil__upn="K820123400103", academic_year=2024).sen_provision == "E"
+    assert PupilYear.objects.get(pupil__upn="E820123400103", academic_year=2024).sen_provision == "E"
     assert counts() == (5, 6, 13)
 
 
 def test_rwm_uses_results_already_stored(school):
-    rows = [pupil_row("K820123400101", ks2_reading="104", ks2_maths="111")]
+    rows = [pupil_row("B820123400101", ks2_reading="104", ks2_maths="111")]
     result_import(school=school, data=to_csv(rows), filename="r.csv")
     assert not Result.objects.filter(measure=Measure.KS2_RWM).exists()
-    rows = [pupil_row("K820123400101", ks2_writing="EXS")]
+    rows = [pupil_row("B820123400101", ks2_writing="EXS")]
     result_import(school=school, data=to_csv(rows), filename="w.csv")
     assert Result.objects.get(measure=Measure.KS2_RWM).met_expected is True
 
 
 def test_blank_cells_mean_no_result_and_extra_columns_are_skipped(school):
     header = [*HEADER, "class", "ks2_rwm"]
-    rows = [pupil_row("K820123400101", ks2_reading="", ks2_maths="103", **{"class": "Oak"})]
+    rows = [pupil_row("B820123400101", ks2_reading="", ks2_maths="103", **{"class": "Oak"})]
     report = result_import(school=school, data=to_csv(rows, header), filename="r.csv")
     assert list(Result.objects.values_list("measure", flat=True)) == [Measure.KS2_MATHS]
     assert [(s.where, s.field) for s in report.skipped] == [("row 1", "class"), ("row 1", "ks2_rwm")]
@@ -208,7 +208,7 @@ def test_blank_cells_mean_no_result_and_extra_columns_are_skipped(school):
 
 def test_utf8_bom_dd_mm_yyyy_dates_and_loose_headings(school):
     header = [h.upper().replace("_", " ") for h in HEADER]
-    rows = [{h.upper().replace("_", " "): v for h, v in pupil_row("K820123400101", ks2_maths="100").items()}]
+    rows = [{h.upper().replace("_", " "): v for h, v in pupil_row("B820123400101", ks2_maths="100").items()}]
     rows[0]["DATE OF BIRTH"] = "04/11/2013"
     data = b"\xef\xbb\xbf" + to_csv(rows, header)
     result_import(school=school, data=data, filename="r.csv")
@@ -234,6 +234,8 @@ def problems_of(data: bytes, school) -> list[tuple[str, str, str]]:
         ({"ks2_writing": "WTF"}, "ks2_writing", "'WTF' is not a teacher assessment"),
         ({"year_group": "R", "ks2_reading": "", "eyfs_gld": "maybe"}, "eyfs_gld", "'maybe' is not GLD or not"),
         ({"upn": "K82012340010"}, "upn", "is not a UPN"),
+        ({"upn": "A820123400199"}, "upn", "UPN check letter is wrong: character 1 of A820123400199 should be G, not A"),
+        ({"upn": "I820123400199"}, "upn", "a check letter (not I, O or S)"),
         ({"upn": ""}, "upn", "missing"),
         ({"date_of_birth": "2013-02-30"}, "date_of_birth", "'2013-02-30' is not a real date"),
         ({"date_of_birth": "next week"}, "date_of_birth", "not a date as YYYY-MM-DD"),
@@ -248,7 +250,7 @@ def problems_of(data: bytes, school) -> list[tuple[str, str, str]]:
 )
 def test_impossible_values_reject_the_file_with_row_field_and_reason(school, change, field, reason):
     rows = sample_rows()[:1]
-    row = pupil_row("K820123400199", ks2_reading="100")
+    row = pupil_row("G820123400199", ks2_reading="100")
     row.update(change)
     rows.append(row)
     problems = problems_of(to_csv(rows), school)
@@ -257,9 +259,9 @@ def test_impossible_values_reject_the_file_with_row_field_and_reason(school, cha
 
 def test_every_problem_is_listed_not_just_the_first(school):
     rows = [
-        pupil_row("K820123400101", ks2_reading="140", sex="Q"),
-        pupil_row("K820123400102", ks2_maths="200"),
-        pupil_row("K820123400101", ks2_gps="100"),
+        pupil_row("B820123400101", ks2_reading="140", sex="Q"),
+        pupil_row("Q820123400102", ks2_maths="200"),
+        pupil_row("B820123400101", ks2_gps="100"),
     ]
     problems = problems_of(to_csv(rows), school)
     assert [(where, field) for where, field, _ in problems] == [
@@ -267,28 +269,28 @@ def test_every_problem_is_listed_not_just_the_first(school):
         ("row 2", "ks2_reading"),
         ("row 3", "ks2_maths"),
     ]
-    rows[0] = pupil_row("K820123400101", ks2_reading="100")
+    rows[0] = pupil_row("B820123400101", ks2_reading="100")
     ResultImport.objects.all().delete()
     problems = problems_of(to_csv(rows), school)
     assert problems == [
         ("row 3", "ks2_maths", "200 is impossible for a KS2 scaled score: it must be from 80 to 120"),
-        ("row 4", "upn", "K820123400101 appears more than once for 2024/25 (first at row 2)"),
+        ("row 4", "upn", "B820123400101 appears more than once for 2024/25 (first at row 2)"),
     ]
 
 
 def test_the_same_pupil_must_agree_across_years(school):
     rows = [
-        pupil_row("K820123400101", ks2_maths="100"),
-        pupil_row("K820123400101", academic_year="2023", year_group="5"),
+        pupil_row("B820123400101", ks2_maths="100"),
+        pupil_row("B820123400101", academic_year="2023", year_group="5"),
     ]
     rows[1]["date_of_birth"] = "2013-11-05"
     problems = problems_of(to_csv(rows), school)
-    assert problems == [("row 3", "date_of_birth", "differs from K820123400101's date of birth at row 2")]
+    assert problems == [("row 3", "date_of_birth", "differs from B820123400101's date of birth at row 2")]
 
 
 def test_unknown_measure_columns_are_refused(school):
     header = [*HEADER, "ks2_science"]
-    problems = problems_of(to_csv([pupil_row("K820123400101", ks2_science="EXS")], header), school)
+    problems = problems_of(to_csv([pupil_row("B820123400101", ks2_science="EXS")], header), school)
     assert problems[0][:2] == ("row 1", "ks2_science")
     assert "not a measure that can be imported" in problems[0][2]
 
@@ -331,7 +333,7 @@ def test_a_real_oversize_file_is_refused(school):
 
 
 def test_a_field_too_large_for_csv_is_refused(school):
-    data = to_csv([pupil_row("K820123400101")]) + b'"' + b"x" * 200_000 + b'"\r\n'
+    data = to_csv([pupil_row("B820123400101")]) + b'"' + b"x" * 200_000 + b'"\r\n'
     with pytest.raises(ImportRejectedError, match="could not be read"):
         result_import(school=school, data=data, filename="x.csv")
 
@@ -339,7 +341,7 @@ def test_a_field_too_large_for_csv_is_refused(school):
 # --- property tests -----------------------------------------------------------------------------
 
 cell = st.one_of(
-    st.sampled_from(["", "100", "140", "A", "GDS", "EXS", "Y", "N", "R", "6", "K820123400101", "2013-11-04"]),
+    st.sampled_from(["", "100", "140", "A", "GDS", "EXS", "Y", "N", "R", "6", "B820123400101", "2013-11-04"]),
     st.text(max_size=12),
 )
 any_row = st.lists(cell, min_size=0, max_size=len(HEADER) + 2)
@@ -349,7 +351,7 @@ any_row = st.lists(cell, min_size=0, max_size=len(HEADER) + 2)
 def csvish_files(draw) -> bytes:
     header = draw(st.one_of(st.just(HEADER), st.permutations(HEADER), st.lists(st.sampled_from(HEADER), max_size=8)))
     rows = draw(st.lists(st.one_of(any_row, st.builds(lambda r: list(pupil_row(**r).values()), st.fixed_dictionaries(
-        {"upn": st.sampled_from(["K820123400101", "K820123400102", "bad"])}
+        {"upn": st.sampled_from(["B820123400101", "Q820123400102", "bad"])}
     ))), max_size=6))  # fmt: skip
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -421,7 +423,7 @@ def test_command_dry_run_saves_nothing(school, tmp_path, capsys):
 
 def test_command_prints_problems_and_fails(school, tmp_path, capsys):
     path = tmp_path / "results.csv"
-    path.write_bytes(to_csv([pupil_row("K820123400101", ks2_reading="140")]))
+    path.write_bytes(to_csv([pupil_row("B820123400101", ks2_reading="140")]))
     with pytest.raises(CommandError, match="1 problem to correct first"):
         call_command("import_results", "--school", "123456", str(path))
     assert "row 2, ks2_reading: 140 is impossible" in capsys.readouterr().err

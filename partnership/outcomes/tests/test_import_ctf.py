@@ -36,7 +36,7 @@ CTF_25_YEAR6 = """<?xml version="1.0" encoding="UTF-8"?>
   </Header>
   <CTFpupilData>
     <Pupil>
-      <UPN>H820123400001</UPN>
+      <UPN>P820123400001</UPN>
       <Surname>Fernsby</Surname>
       <Forename>Amara</Forename>
       <DOB>2013-10-02</DOB>
@@ -116,7 +116,7 @@ CTF_25_YEAR6 = """<?xml version="1.0" encoding="UTF-8"?>
       </StageAssessments>
     </Pupil>
     <Pupil>
-      <UPN>H820123400002</UPN>
+      <UPN>D820123400002</UPN>
       <Surname>Okonjo-Price</Surname>
       <Forename>Tobias</Forename>
       <DOB>2014-05-19</DOB>
@@ -155,7 +155,7 @@ CTF_25_YEAR6 = """<?xml version="1.0" encoding="UTF-8"?>
       </StageAssessments>
     </Pupil>
     <Pupil>
-      <UPN>H820123400003</UPN>
+      <UPN>T820123400003</UPN>
       <Surname>Whitlock</Surname>
       <Forename>Elsie</Forename>
       <DOB>2014-01-07</DOB>
@@ -209,7 +209,7 @@ CTF_19_INFANTS = """<?xml version="1.0" encoding="utf-8"?>
   </Header>
   <CTFpupilData>
     <Pupil>
-      <UPN>H820123400010</UPN>
+      <UPN>N820123400010</UPN>
       <Surname>Marchetti</Surname>
       <Forename>Luca</Forename>
       <DOB>2019-06-30</DOB>
@@ -236,7 +236,7 @@ CTF_19_INFANTS = """<?xml version="1.0" encoding="utf-8"?>
       </StageAssessments>
     </Pupil>
     <Pupil>
-      <UPN>H820123400011</UPN>
+      <UPN>C820123400011</UPN>
       <Surname>Adeyemi</Surname>
       <Forename>Grace</Forename>
       <DOB>2017-11-12</DOB>
@@ -280,7 +280,7 @@ def test_ctf_25_imports_pupils_results_and_characteristics(school):
     report = result_import(school=school, data=CTF_25_YEAR6.encode(), filename="8201234_CTF_8205678_001.xml")
     assert report.file_format == "ctf"
     assert report.pupils.new == 3
-    amara = Pupil.objects.get(upn="H820123400001")
+    amara = Pupil.objects.get(upn="P820123400001")
     assert (amara.forename, amara.surname, amara.sex, str(amara.date_of_birth)) == (
         "Amara",
         "Fernsby",
@@ -290,22 +290,22 @@ def test_ctf_25_imports_pupils_results_and_characteristics(school):
     year = amara.years.get(academic_year=2024)
     # FSM in 2021-22 is within six years: disadvantaged. SEN ended (latest N). First language English.
     assert (year.year_group, year.disadvantaged, year.sen_provision, year.eal) == (6, True, "N", False)
-    tobias_year = PupilYear.objects.get(pupil__upn="H820123400002", academic_year=2024)
+    tobias_year = PupilYear.objects.get(pupil__upn="D820123400002", academic_year=2024)
     assert (tobias_year.disadvantaged, tobias_year.sen_provision, tobias_year.eal) == (False, "E", True)
-    assert PupilYear.objects.get(pupil__upn="H820123400003", academic_year=2024).disadvantaged
+    assert PupilYear.objects.get(pupil__upn="T820123400003", academic_year=2024).disadvantaged
 
-    reading = result("H820123400001", Measure.KS2_READING)
+    reading = result("P820123400001", Measure.KS2_READING)
     assert (reading.score, reading.met_expected, reading.met_higher) == (108, True, False)
-    assert result("H820123400001", Measure.KS2_WRITING).grade == "EXS"
-    assert result("H820123400001", Measure.MTC, 2022).score == 23
-    assert result("H820123400001", Measure.PHONICS_Y1, 2019).score == 35
+    assert result("P820123400001", Measure.KS2_WRITING).grade == "EXS"
+    assert result("P820123400001", Measure.MTC, 2022).score == 23
+    assert result("P820123400001", Measure.PHONICS_Y1, 2019).score == 35
     # The Year 4 and Year 1 rows exist for those results, marked with the year group then.
     assert PupilYear.objects.get(pupil=amara, academic_year=2022).year_group == 4
     assert PupilYear.objects.get(pupil=amara, academic_year=2019).year_group == 1
-    absent = result("H820123400002", Measure.KS2_READING)
+    absent = result("D820123400002", Measure.KS2_READING)
     assert (absent.score, absent.code, absent.met_expected) == (None, "A", False)
     rwm = {r.pupil.upn: (r.met_expected, r.met_higher) for r in Result.objects.filter(measure=Measure.KS2_RWM)}
-    assert rwm == {"H820123400001": (True, False), "H820123400002": (False, False), "H820123400003": (True, True)}
+    assert rwm == {"P820123400001": (True, False), "D820123400002": (False, False), "T820123400003": (True, True)}
 
     reasons = {(p.field, p.reason) for p in report.skipped}
     assert ("KS2/REA/TT/RAW", "a raw test mark: only the scaled score is imported") in reasons
@@ -317,13 +317,13 @@ def test_ctf_25_imports_pupils_results_and_characteristics(school):
 
 def test_older_ctf_with_gender_eyfs_and_phonics_retake(school):
     report = result_import(school=school, data=CTF_19_INFANTS.encode(), filename="infants.xml")
-    luca = Pupil.objects.get(upn="H820123400010")
+    luca = Pupil.objects.get(upn="N820123400010")
     assert luca.sex == "M"
-    gld = result("H820123400010", Measure.EYFS_GLD)
+    gld = result("N820123400010", Measure.EYFS_GLD)
     assert (gld.grade, gld.met_expected) == ("not", False)
     assert gld.detail == {"elg": {"COM_LAU": "2", "LIT_WRI": "1"}}
-    assert result("H820123400011", Measure.PHONICS_Y1, 2023).score == 29
-    retake = result("H820123400011", Measure.PHONICS_Y2, 2024)
+    assert result("C820123400011", Measure.PHONICS_Y1, 2023).score == 29
+    retake = result("C820123400011", Measure.PHONICS_Y2, 2024)
     assert (retake.score, retake.met_expected) == (34, True)
     assert report.skip_count == 2  # the two early learning goals, kept in the GLD result's detail
 
@@ -342,9 +342,9 @@ def test_a_corrected_ctf_updates_in_place(school):
     corrected = CTF_25_YEAR6.replace("<Result>96</Result>", "<Result>101</Result>").replace("Okonjo-Price", "Okonjo")
     report = result_import(school=school, data=corrected.encode(), filename="a.xml")
     assert (report.pupils.updated, report.results.updated) == (1, 1)
-    maths = result("H820123400002", Measure.KS2_MATHS)
+    maths = result("D820123400002", Measure.KS2_MATHS)
     assert (maths.score, maths.met_expected) == (101, True)
-    assert Pupil.objects.get(upn="H820123400002").surname == "Okonjo"
+    assert Pupil.objects.get(upn="D820123400002").surname == "Okonjo"
     assert Result.objects.count() == 15
 
 
@@ -430,24 +430,31 @@ def test_utf8_with_bom_is_accepted(school):
         (
             "<Result>108</Result>",
             "<Result>140</Result>",
-            "UPN H820123400001",
+            "UPN P820123400001",
             "KS2/REA/TT/SS Result",
             "140 is impossible",
         ),
         (
             "<Result>35</Result>",
             "<Result>45</Result>",
-            "UPN H820123400001",
+            "UPN P820123400001",
             "PHONICS/PHO/TT Result",
             "45 is impossible",
         ),
-        ("<Result>23</Result>", "<Result>26</Result>", "UPN H820123400001", "MTC/MTC/TT Result", "26 is impossible"),
-        ("<Result>PK4</Result>", "<Result>XYZ</Result>", "UPN H820123400002", "KS2/WRI/TA Result", "not a teacher"),
-        ("<UPN>H820123400003</UPN>", "<UPN>H820123400001</UPN>", "UPN H820123400001", "UPN", "more than once"),
-        ("<UPN>H820123400002</UPN>", "<UPN>12345</UPN>", "UPN 12345", "UPN", "is not a UPN"),
-        ("<DOB>2014-05-19</DOB>", "<DOB>2014-02-30</DOB>", "UPN H820123400002", "DOB", "not a real date"),
-        ("<Sex>M</Sex>", "<Sex>X</Sex>", "UPN H820123400002", "Sex", "not F or M"),
-        ("<Year>2023</Year>", "<Year>20X3</Year>", "UPN H820123400001", "Year", "not a year"),
+        ("<Result>23</Result>", "<Result>26</Result>", "UPN P820123400001", "MTC/MTC/TT Result", "26 is impossible"),
+        ("<Result>PK4</Result>", "<Result>XYZ</Result>", "UPN D820123400002", "KS2/WRI/TA Result", "not a teacher"),
+        ("<UPN>T820123400003</UPN>", "<UPN>P820123400001</UPN>", "UPN P820123400001", "UPN", "more than once"),
+        ("<UPN>D820123400002</UPN>", "<UPN>12345</UPN>", "UPN 12345", "UPN", "is not a UPN"),
+        (
+            "<UPN>D820123400002</UPN>",
+            "<UPN>A820123400002</UPN>",
+            "UPN A820123400002",
+            "UPN",
+            "UPN check letter is wrong: character 1 of A820123400002 should be D, not A",
+        ),
+        ("<DOB>2014-05-19</DOB>", "<DOB>2014-02-30</DOB>", "UPN D820123400002", "DOB", "not a real date"),
+        ("<Sex>M</Sex>", "<Sex>X</Sex>", "UPN D820123400002", "Sex", "not F or M"),
+        ("<Year>2023</Year>", "<Year>20X3</Year>", "UPN P820123400001", "Year", "not a year"),
     ],
     ids=[
         "scaled-140",
@@ -456,6 +463,7 @@ def test_utf8_with_bom_is_accepted(school):
         "bad-grade",
         "duplicate-upn",
         "bad-upn",
+        "wrong-check-letter",
         "bad-dob",
         "bad-sex",
         "bad-year",

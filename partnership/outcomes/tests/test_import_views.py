@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 def good_csv() -> bytes:
     return to_csv(
         [
-            pupil_row("K820123400101", ks2_reading="104", ks2_maths="111", ks2_writing="EXS"),
-            pupil_row("K820123400102", surname="Lund", forename="Ola", ks2_reading="96", ks2_maths="A"),
+            pupil_row("B820123400101", ks2_reading="104", ks2_maths="111", ks2_writing="EXS"),
+            pupil_row("Q820123400102", surname="Lund", forename="Ola", ks2_reading="96", ks2_maths="A"),
         ]
     )
 
@@ -70,7 +70,7 @@ def test_preview_then_import(client, world):
 
 def test_a_file_with_problems_shows_each_one_and_offers_no_import(client, world):
     client.force_login(world["head"])
-    data = to_csv([pupil_row("K820123400101", ks2_reading="140"), pupil_row("bad", ks2_maths="100")])
+    data = to_csv([pupil_row("B820123400101", ks2_reading="140"), pupil_row("bad", ks2_maths="100")])
     response = upload(client, world.own, data)
     page = response.content.decode()
     assert response.status_code == 200

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from partnership.core.models import Action
 from partnership.outcomes import stats
 from partnership.outcomes.models import Pupil, PupilYear, Result
+from partnership.outcomes.upn import make_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def cohort(school, year: int, n: int, met: int, *, measure: str = "ks2_rwm", eal
     for i in range(start, start + n):
         pupil, _ = Pupil.objects.get_or_create(
             school=school,
-            upn=f"A{school.pk % 1000:03d}{i:08d}0",  # 13 characters whatever the id
+            upn=make_upn(900, school.pk, 19, i),  # valid and 13 characters whatever the id
             defaults={
                 "surname": f"Surname{school.pk}x{i}",
                 "forename": f"Forename{i}",

@@ -15,6 +15,7 @@ from partnership.directory.roles import Role
 from partnership.directory.tests.factories import staff
 from partnership.outcomes.models import Pupil, PupilYear, Result, TeacherAssessment
 from partnership.outcomes.synthetic import generate_results
+from partnership.outcomes.upn import make_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_query_counts_do_not_grow_with_the_data(client, world):
     for n in range(2):
         pupil = Pupil.objects.create(
             school=world.own,
-            upn=f"A93620011900{n}",
+            upn=make_upn(936, 2001, 19, n),
             surname=f"Small{n}",
             forename="Pupil",
             date_of_birth=datetime.date(2013, 1, 1),

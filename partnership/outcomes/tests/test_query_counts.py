@@ -20,7 +20,8 @@ from partnership.directory.tests.factories import member_school
 from partnership.outcomes import rules
 from partnership.outcomes.analysis import MEASURE_BY_KEY
 from partnership.outcomes.models import Measure, Pupil, PupilYear, Result
-from partnership.outcomes.synthetic import generate_results, make_upn
+from partnership.outcomes.synthetic import generate_results
+from partnership.outcomes.upn import make_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -79,13 +80,14 @@ def add_small_results(schools: list[School]) -> None:
     years: list[PupilYear] = []
     results: list[Result] = []
     for school in schools:
-        laestab = f"{school.la_code}{school.establishment_number}"
         for year_group in (0, 1, 4, 6):
             for serial in range(PUPILS_PER_YEAR_GROUP):
                 born = datetime.date(YEAR - 5 - year_group, 9, 1) + datetime.timedelta(days=rng.randrange(365))
                 pupil = Pupil(
                     school=school,
-                    upn=make_upn(laestab, YEAR - year_group + 1, year_group * 10 + serial),
+                    upn=make_upn(
+                        school.la_code, school.establishment_number, YEAR - year_group + 1, year_group * 10 + serial
+                    ),
                     surname="Applewick",
                     forename="Wren" if serial % 2 else "Arlo",
                     date_of_birth=born,

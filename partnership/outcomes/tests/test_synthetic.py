@@ -12,15 +12,14 @@ from partnership.directory.models import School
 from partnership.directory.tests.factories import SchoolFactory
 from partnership.outcomes import rules
 from partnership.outcomes.demo import DEMO_SCHOOL_SLUGS, load_outcomes_demo
-from partnership.outcomes.models import Measure, Pupil, PupilYear, Result, TeacherAssessment, upn_validator
+from partnership.outcomes.models import Measure, Pupil, PupilYear, Result, TeacherAssessment
 from partnership.outcomes.synthetic import (
     EXPECTED,
     MTC_FULL_MARKS,
     MTC_MEAN,
     generate_results,
-    make_upn,
-    upn_check_letter,
 )
+from partnership.outcomes.upn import check_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -42,23 +41,12 @@ def _schools(count: int, *, infant_every: int = 0) -> list[School]:
     ]
 
 
-def test_upn_check_letter_follows_the_dfe_algorithm():
-    # Weights 2..13 on the 12 characters after the letter, remainder mod 23 into A-Z without I, O, S.
-    rest = "820123415001"
-    total = sum(int(c) * w for w, c in enumerate(rest, start=2))
-    assert upn_check_letter(rest) == "ABCDEFGHJKLMNPQRTUVWXYZ"[total % 23]
-    upn = make_upn("9362001", 2019, 7)
-    assert upn[1:] == "936200119007" and len(upn) == 13
-    upn_validator(upn)
-
-
 def test_shape_of_a_primary_and_an_infant_school():
     primary, infant = SchoolFactory(phase="primary"), SchoolFactory(phase="infant")
     summary = generate_results([primary, infant], years=YEARS, seed=7, assessment_year=NOW)
     assert summary.schools == 2 and summary.pupils == Pupil.objects.count()
     for pupil in Pupil.objects.all()[:200]:
-        upn_validator(pupil.upn)
-        assert upn_check_letter(pupil.upn[1:]) == pupil.upn[0]
+        assert check_upn(pupil.upn) == pupil.upn
 
     # Cohorts of 15-30 in every year group of every year; infants are Reception-Year 2 only.
     for school, year_groups in ((primary, set(range(7))), (infant, {0, 1, 2})):
