@@ -135,15 +135,22 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "School partnership")
 # When on, every signed-in account must set up an authenticator before seeing any page.
 REQUIRE_MFA = env_bool("REQUIRE_MFA", False)
 
-# django-axes: lock a username + IP pair after repeated failures, so one school's shared IP
-# address cannot be used to lock every colleague out.
+# Reverse proxies in front of the app: each appends the address it saw to X-Forwarded-For, and
+# only those entries are trusted (0: the app is reached directly, the header is ignored).
+PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+
+# django-axes: lock a username + IP pair after a few failures, and an IP across every username
+# (password spraying) after many more, so colleagues mistyping on one school's shared address
+# do not lock the whole school out.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(env("AXES_IP_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "partnership.accounts.lockout.AccountAndAddressLockoutHandler"
 AXES_USERNAME_CALLABLE = "partnership.accounts.lockout.username_from_attempt"
+AXES_CLIENT_IP_CALLABLE = "partnership.core.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
