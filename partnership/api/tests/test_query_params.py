@@ -96,8 +96,12 @@ def test_pages_with_a_year_or_school_in_the_query_ignore_a_bad_one(browser, path
     assert response.status_code == 200, response.content[:300]
 
 
+# Any text, any integer (negative, or beyond 64 bits) as the digits a client would send.
+NUMBERISH = st.one_of(st.text(max_size=40), st.integers().map(str), st.integers(min_value=2**63).map(str))
+
+
 @FUZZ
-@given(limit=st.text(max_size=40), offset=st.text(max_size=40), school=st.text(max_size=40))
+@given(limit=NUMBERISH, offset=NUMBERISH, school=NUMBERISH)
 def test_any_text_in_numeric_parameters_is_never_a_server_error(api, browser, limit, offset, school):
     for response in (
         api.get("/api/v1/people/", {"limit": limit, "offset": offset, "school": school}),
