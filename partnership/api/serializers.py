@@ -1,5 +1,6 @@
 """Output serializers for the v1 API: read-only views of what the access policy lets a user see."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnership.accounts.models import User
@@ -14,8 +15,21 @@ class PartnershipSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "summary", "school_count"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 200,
+        "anyOf": [{"format": "uri"}, {"maxLength": 0}],
+        "description": "The school's website, or empty when not known.",
+    }
+)
+class WebsiteField(serializers.CharField):
+    """A URL, or blank (the model allows both). Read-only, so a CharField: nothing to validate."""
+
+
 class SchoolSerializer(serializers.ModelSerializer):
     laestab = serializers.CharField(read_only=True)
+    website = WebsiteField(read_only=True, allow_blank=True)
 
     class Meta:
         model = School
