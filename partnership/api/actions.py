@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from partnership.api.queries import ActionQuery, validated
 from partnership.core import access
 from partnership.core.actions import selectors, services
+from partnership.core.exports import PLAIN_TEXT_HELP
 from partnership.core.models import Action
 
 PATCHABLE = ("title", "status", "due_on")
@@ -54,6 +55,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "completed_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {name: {"help_text": PLAIN_TEXT_HELP} for name in ["title", "description", "source_label"]}
 
     def get_overdue(self, action: Action) -> bool:
         return action.is_overdue()
@@ -73,7 +75,7 @@ class ActionPatchSerializer(serializers.Serializer):
     def partial(self, value: bool) -> None:
         pass
 
-    title = serializers.CharField(max_length=200, required=False)
+    title = serializers.CharField(max_length=200, required=False, help_text=PLAIN_TEXT_HELP)
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
     due_on = serializers.DateField(required=False, allow_null=True)
 
