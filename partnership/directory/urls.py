@@ -21,6 +21,7 @@ urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
     path("schools/<slug:slug>/", views.school_detail, name="school_detail"),
     path("schools/<slug:slug>/edit/", views.school_edit, name="school_edit"),
+    path("schools/<slug:slug>/audit/", views.school_audit, name="school_audit"),
     path("schools/<slug:slug>/invite/", views.school_invite, name="school_invite"),
     path("people/", views.person_list, name="person_list"),
     path("people/export.csv", views.person_export, name="person_export"),
