@@ -90,7 +90,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         if self.disabled_at is None:
-            return super()._get_session_auth_hash(secret=secret)
+            # Django's own hash (a private method the stubs do not list; it is how secret fallbacks work).
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
         key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
         value = f"{self.password}|disabled:{self.disabled_at.isoformat()}"
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
