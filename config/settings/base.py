@@ -95,6 +95,13 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. Every transaction takes the write lock when it begins, and a
+    # writer waits up to 20 s for its turn, so simultaneous edits queue (and the version check
+    # answers 409) instead of failing with "database is locked". WAL lets reads go on meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -138,15 +145,22 @@ REQUIRE_MFA = env_bool("REQUIRE_MFA", False)
 # API keys stop working this many days after they are made; their owners renew them on "Your account".
 API_TOKEN_LIFETIME_DAYS = int(env("API_TOKEN_LIFETIME_DAYS", "90"))
 
-# django-axes: lock a username + IP pair after repeated failures, so one school's shared IP
-# address cannot be used to lock every colleague out.
+# Reverse proxies in front of the app: each appends the address it saw to X-Forwarded-For, and
+# only those entries are trusted (0: the app is reached directly, the header is ignored).
+PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+
+# django-axes: lock a username + IP pair after a few failures, and an IP across every username
+# (password spraying) after many more, so colleagues mistyping on one school's shared address
+# do not lock the whole school out.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(env("AXES_IP_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "partnership.accounts.lockout.AccountAndAddressLockoutHandler"
 AXES_USERNAME_CALLABLE = "partnership.accounts.lockout.username_from_attempt"
+AXES_CLIENT_IP_CALLABLE = "partnership.core.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -205,7 +219,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "partnership.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "partnership.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
@@ -219,6 +233,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partnership.api.schema.document_errors",
+    ],
 }
 
 # Content Security Policy: only our own scripts and styles; inline scripts need the nonce.

@@ -1,6 +1,17 @@
 """Fast, isolated test settings (DATABASE_URL still selects PostgreSQL when set)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not pytest-django's shared in-memory database (which locks whole tables and ignores the
+    # busy timeout), so tests with threads see SQLite as production does. One per test process.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"partnership-test-{os.getpid()}.sqlite3")
+    }
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

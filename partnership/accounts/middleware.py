@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -43,5 +44,5 @@ class RequireMFAMiddleware:
                 logout(request)
                 return redirect(reverse("account_login") + "?" + urlencode({"next": request.get_full_path()}))
         elif settings.REQUIRE_MFA and not request.path.startswith(MFA_SETUP_ALLOWED_PREFIXES):
-            return redirect(reverse("mfa_activate_totp") + "?" + urlencode({"next": request.path}))
+            return redirect(reverse("mfa_activate_totp") + "?next=" + quote(request.path))
         return self.get_response(request)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partnership.api.queries import ActionQuery, validated
 from partnership.core import access
 from partnership.core.actions import selectors, services
+from partnership.core.exports import PLAIN_TEXT_HELP
 from partnership.core.models import Action
 
 PATCHABLE = ("title", "status", "due_on")
@@ -54,6 +55,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "completed_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {name: {"help_text": PLAIN_TEXT_HELP} for name in ["title", "description", "source_label"]}
 
     def get_overdue(self, action: Action) -> bool:
         return action.is_overdue()
@@ -63,7 +65,17 @@ class ActionPatchSerializer(serializers.Serializer):
     """What a client may change, and the version it read."""
 
     version = serializers.IntegerField(min_value=1, help_text="The `version` you last read; required.")
-    title = serializers.CharField(max_length=200, required=False)
+
+    # A PATCH body here is never partial: `version` is always required (and the schema says so).
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
+    title = serializers.CharField(max_length=200, required=False, help_text=PLAIN_TEXT_HELP)
     status = serializers.ChoiceField(choices=Action.Status.choices, required=False)
     due_on = serializers.DateField(required=False, allow_null=True)
 
@@ -83,21 +95,7 @@ class ActionConflictSerializer(serializers.Serializer):
     current = ActionSerializer()
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").lower() in ("1", "true", "yes")
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "status", OpenApiTypes.STR, description="`open`, or one status: " + ", ".join(Action.Status.values)
-            ),
-            OpenApiParameter("overdue", OpenApiTypes.BOOL, description="`1`: only open actions past their due date"),
-            OpenApiParameter("mine", OpenApiTypes.BOOL, description="`1`: only actions you own"),
-        ]
-    )
-)
+@extend_schema_view(list=extend_schema(parameters=[ActionQuery]))
 class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ActionSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -106,9 +104,9 @@ class ActionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         user = self.request.user
         if self.action != "list":
             return access.visible_to(user, selectors.action_for_page())
-        params = self.request.query_params
-        actions = selectors.actions_mine(user) if _flag(params.get("mine")) else selectors.actions_visible(user)
-        return selectors.action_filter(actions, status=params.get("status", ""), overdue=_flag(params.get("overdue")))
+        query = validated(ActionQuery, self.request)
+        actions = selectors.actions_mine(user) if query["mine"] else selectors.actions_visible(user)
+        return selectors.action_filter(actions, status=query.get("status", ""), overdue=query["overdue"])
 
     @extend_schema(
         request=ActionPatchSerializer,

@@ -33,6 +33,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partnership.api.queries import AggregatesQuery, validated
 from partnership.core import access, audit
 from partnership.core.exports import PLAIN_TEXT_HELP
 from partnership.directory.models import Partnership, School
@@ -120,15 +121,6 @@ def _keys(request: Request, name: str, allowed: list[str]) -> list[str] | None:
     return [key for key in allowed if key in asked]
 
 
-def _year(request: Request) -> int | None:
-    asked = request.query_params.get("year", "").strip()
-    if not asked:
-        return None
-    if not asked.isdigit() or not 2000 <= int(asked) <= 2100:
-        raise ValidationError({"year": "Give the academic year's starting year, e.g. 2024 for 2024/25."})
-    return int(asked)
-
-
 def _rows(
     source: analysis.Source,
     school_slug: str | None,
@@ -209,8 +201,8 @@ def _results(
 def _scope(request: Request) -> tuple[Partnership | None, list[School], int]:
     """The partnership (or None for one school), its schools by name, and the threshold. 404 for a
     school or partnership the caller may not view, like every other API object."""
-    params = request.query_params
-    school_slug, partnership_slug = params.get("school", "").strip(), params.get("partnership", "").strip()
+    query = validated(AggregatesQuery, request)
+    school_slug, partnership_slug = query.get("school", "").strip(), query.get("partnership", "").strip()
     if bool(school_slug) == bool(partnership_slug):
         raise ValidationError({"detail": "Give exactly one of ?school=<slug> or ?partnership=<slug>."})
     if school_slug:
@@ -226,15 +218,7 @@ class OutcomeViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("school", OpenApiTypes.STR, description="A school's slug (or give `partnership`)"),
-            OpenApiParameter(
-                "partnership",
-                OpenApiTypes.STR,
-                description="A partnership's slug: every current member school and the partnership total",
-            ),
-            OpenApiParameter(
-                "year", OpenApiTypes.INT, description="Starting year (2024 = 2024/25); default the latest with results"
-            ),
+            AggregatesQuery,
             OpenApiParameter(
                 "measure",
                 OpenApiTypes.STR,
@@ -260,7 +244,7 @@ class OutcomeViewSet(viewsets.ViewSet):
     def aggregates(self, request: Request) -> Response:
         """Outcome figures for a school or partnership, suppressed as on the outcome pages."""
         partnership, schools, threshold = _scope(request)
-        year = _year(request)
+        year = validated(AggregatesQuery, request).get("year")
         measure_keys = _keys(request, "measure", [m.key for m in MEASURES])
         group_keys = _keys(request, "group", [g.key for g in GROUPS]) or [g.key for g in GROUPS]
         ids = [s.pk for s in schools]

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
@@ -16,6 +16,7 @@ router.register(r"schools/(?P<slug>[^/.]+)/pupils", outcomes.SchoolPupilViewSet,
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),
+    re_path(r"^v1/", views.not_found),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", TemplateView.as_view(template_name="api/index.html"), name="api-docs"),
 ]

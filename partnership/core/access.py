@@ -22,6 +22,7 @@ as a matrix of roles x schools x objects (`partnership/core/tests/test_access_ma
 | API token | its owner | `manage` (revoke): its owner |
 | Pupil-level data (pupils, their years, results, teacher assessments, imports) | ONLY authorised staff of the pupil's own school: headteacher, senior leaders, data lead, SENCO. Not other schools, coordinators, advisers, governors, or platform administrators | `import_results` on a School: its headteacher, senior leaders and data lead |
 | Outcome aggregates | anyone who can view the school; unsuppressed only for the school's own staff (`sees_unsuppressed`), small groups hidden for everyone else (governors included) | |
+| Parts of the objects above (action notes; agenda items, papers, attendance; milestones, progress updates; memberships, network members, MoU agreements, votes) | with the object they belong to; invitations: whoever sent them, the school's headteacher, the partnership's coordinators; themes and national figures: anyone signed in | as their object's rules |
 | Audit event | coordinators for their partnerships and member schools; headteachers for their school; a row's content (object and detail) only to readers who may view its object (`visible_keys`) | nobody edits or deletes |
 
 Platform administrators may do everything. Inactive accounts may do nothing.
@@ -98,8 +99,10 @@ def principal_for(user: Any) -> Principal:
     coordinates: set[int] = set()
     advises: set[int] = set()
     left: set[int] = set()
+    # Approved roles only (a grant awaiting approval gives nothing); current and ended ones alike,
+    # to tell which partnerships the person has left.
     for role, school_id, partnership_id, subject, started_on, ended_on in RoleAssignment.objects.filter(
-        person=user
+        person=user, approved_at__isnull=False
     ).values_list("role", "school_id", "partnership_id", "subject", "started_on", "ended_on"):
         if not current(started_on, ended_on):
             if partnership_id is not None and ended_on is not None and ended_on <= today:
@@ -282,6 +285,29 @@ def _scope_priority(p: Principal) -> Q:
     return Q(plan_id__in=plans) | shared
 
 
+def _scope_invitation(p: Principal) -> Q:
+    q = Q(invited_by_id=p.user_id) | Q(partnership_id__in=p.coordinates)
+    if p.is_head and p.school_id:
+        q |= Q(school_id=p.school_id)
+    return q
+
+
+def _scope_child(parent: str, path: str) -> Callable[[Principal], Q]:
+    """Rows that belong to a parent object (an agenda item's meeting, a note's action): visible
+    with their parent."""
+
+    def scope(p: Principal) -> Q:
+        return Q(**{f"{path}__in": _model(parent).objects.filter(SCOPES[parent](p)).values("pk")})
+
+    return scope
+
+
+def _scope_progress(p: Principal) -> Q:
+    priorities = _model("plans.priority").objects.filter(_scope_priority(p)).values("pk")
+    objectives = _model("plans.objective").objects.filter(priority__plan_id__in=_plans_of(p)).values("pk")
+    return Q(priority_id__in=priorities) | Q(objective_id__in=objectives)
+
+
 def _scope_calendar_feed(p: Principal) -> Q:
     return Q(owner_id=p.user_id)
 
@@ -322,6 +348,20 @@ SCOPES: dict[str, Callable[[Principal], Q]] = {
     "meetings.meeting": _scope_meeting,
     "meetings.calendarfeed": _scope_calendar_feed,
     "accounts.apitoken": lambda p: Q(user_id=p.user_id),
+    # Rows that hang off the objects above are seen with them (audit rows name them too).
+    "core.actionnote": _scope_child("core.action", "action_id"),
+    "accounts.invitation": _scope_invitation,
+    "directory.membership": _scope_by_partnership,
+    "directory.networkmember": lambda p: Q(network__partnership_id__in=p.partnership_ids),
+    "directory.memorandumagreement": lambda p: Q(version__partnership_id__in=p.partnership_ids),
+    "directory.decisionvote": lambda p: Q(decision__partnership_id__in=p.partnership_ids),
+    "plans.theme": lambda p: Q(),
+    "plans.milestone": _scope_child("plans.objective", "objective_id"),
+    "plans.progressupdate": _scope_progress,
+    "meetings.agendaitem": _scope_child("meetings.meeting", "meeting_id"),
+    "meetings.agendapaper": _scope_child("meetings.meeting", "item__meeting_id"),
+    "meetings.attendance": _scope_child("meetings.meeting", "meeting_id"),
+    "outcomes.nationalfigure": lambda p: Q(),  # published national statistics
     "outcomes.pupil": _scope_pupil_rows("school_id"),
     "outcomes.pupilyear": _scope_pupil_rows("pupil__school_id"),
     "outcomes.result": _scope_pupil_rows("pupil__school_id"),

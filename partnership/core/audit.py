@@ -11,14 +11,14 @@ from django.db import models
 from django.http import HttpRequest
 
 from partnership.core import access
+from partnership.core.client_ip import client_ip as proxied_client_ip
 from partnership.core.models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    ip = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return ip or None
+    return proxied_client_ip(request) or None
 
 
 def _scope_of(obj: models.Model | None) -> tuple[int | None, int | None]:

@@ -21,6 +21,7 @@ from partnership.core.errors import ApplicationError
 from partnership.core.exports import csv_response
 from partnership.core.models import AuditEvent
 from partnership.core.pages import crumbs, form_error, get_or_deny
+from partnership.core.params import int_param
 from partnership.directory import selectors, services
 from partnership.directory.forms import (
     AddNetworkMemberForm,
@@ -570,11 +571,10 @@ def role_refuse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _people_filters(request: HttpRequest) -> dict[str, Any]:
-    school = request.GET.get("school", "")
     return {
-        "query": request.GET.get("q", "").strip(),
+        "query": request.GET.get("q", "").strip()[:100],
         "role": request.GET.get("role", "") if request.GET.get("role", "") in Role.values else "",
-        "school_id": int(school) if school.isdigit() else None,
+        "school_id": int_param(request.GET.get("school")),
     }
 
 

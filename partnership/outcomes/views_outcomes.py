@@ -19,6 +19,7 @@ from partnership.core import access, charts
 from partnership.core.actions import views as action_views
 from partnership.core.exports import pdf_response, xlsx_response
 from partnership.core.pages import crumbs, get_or_deny
+from partnership.core.params import int_param
 from partnership.directory.models import Partnership, School
 from partnership.directory.selectors import partnership_schools
 from partnership.outcomes import analysis, tables
@@ -48,10 +49,7 @@ def outcomes_index(request: HttpRequest) -> HttpResponse:
 
 def _year(request: HttpRequest, latest: int | None) -> int | None:
     """The academic year asked for (?year=2024), else the latest with results."""
-    asked = request.GET.get("year", "")
-    if asked.isdigit() and 2000 <= int(asked) <= 2100:
-        return int(asked)
-    return latest
+    return int_param(request.GET.get("year"), low=2000, high=2100) or latest
 
 
 def _years_choice(latest: int | None) -> list[tuple[int, str]]:

@@ -21,6 +21,7 @@ from partnership.core import access
 from partnership.core.errors import ApplicationError
 from partnership.core.exports import pdf_response, xlsx_response
 from partnership.core.pages import form_error
+from partnership.core.params import int_param
 from partnership.directory.models import Partnership, School
 from partnership.plans import exports, selectors, services
 from partnership.plans.forms import (
@@ -598,9 +599,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _year_param(request: HttpRequest) -> int:
     raw = request.GET.get("year") or request.POST.get("year") or ""
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return current_academic_year()
+    return int_param(raw, low=2000, high=2100) or current_academic_year()
 
 
 @login_required

@@ -341,3 +341,95 @@ def test_a_disabled_account_is_treated_as_signed_out(client, world):
     client.force_login(head)
     assert _is_login_redirect(client.get(reverse("directory:school_detail", kwargs={"slug": world.own.slug})))
     assert client.get(reverse("v1:school-list")).status_code in (401, 403)
+
+
+# ---------------------------------------------------------------------------------------------
+# The API through a token, with and without a second factor (REQUIRE_MFA on): without an
+# authenticator no endpoint answers; with one, each answers as the matrix above says.
+
+API_KEYS = [key for key, entry in ENTRIES.items() if entry.name.startswith("v1:")]
+TOKEN_ROLES = ("head", "coordinator", "outside_head")
+
+
+def _token_cases() -> Iterator[Any]:
+    for key in API_KEYS:
+        for role in TOKEN_ROLES:
+            for with_authenticator in (False, True):
+                state = "with-authenticator" if with_authenticator else "without"
+                yield pytest.param(key, role, with_authenticator, id=f"{key}-{role}-{state}")
+
+
+@pytest.mark.parametrize(("key", "role", "with_authenticator"), list(_token_cases()))
+def test_api_tokens_and_the_second_factor(client, world, settings, key, role, with_authenticator):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from partnership.accounts.services import api_token_create
+
+    settings.REQUIRE_MFA = True
+    entry = ENTRIES[key]
+    scope = entry.scopes[0]  # "own" (or "-" for lists)
+    user = world[role]
+    if with_authenticator:
+        TOTP.activate(user, generate_totp_secret())
+    _, raw = api_token_create(user=user)
+    url = reverse(entry.name, kwargs=entry.kwargs(world, scope) if entry.kwargs else None)
+    response = getattr(client, entry.method)(url, entry.data(world), HTTP_AUTHORIZATION=f"Token {raw}")
+    what = f"{entry.method.upper()} {url} as {role} by token: {response.status_code}"
+    if not with_authenticator:
+        assert response.status_code == 401, what
+        assert "two-step sign-in" in response.json()["detail"], what
+    elif _expected(entry, role, scope) == "allow":
+        assert response.status_code not in (401, 403, 404) and response.status_code < 500, what
+    else:
+        assert response.status_code in (403, 404), what
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit page per reader: each row's content only where the reader may open its object.
+
+
+def _audit_objects(w: World) -> dict[str, tuple[Any, str]]:
+    """One audited object of each sensitive kind, with a marker text that its audit row carries."""
+    from partnership.core import audit
+    from partnership.meetings.tests.factories import agenda_item, held_meeting
+    from partnership.outcomes.models import Pupil
+    from partnership.plans.services import priority_create
+    from partnership.plans.tests.factories import school_plan
+
+    unshared = school_plan(w.own, w["head"], shares=False)
+    shared = school_plan(w.partner, w["partner_head"], shares=True)
+    secret = priority_create(plan=unshared, title="Marker unshared priority", actor=w["head"])
+    open_priority = priority_create(plan=shared, title="Marker shared priority", actor=w["partner_head"])
+    pupil = Pupil.objects.create(
+        school=w.own, upn="A123456789012", surname="Markerpupil", forename="Zed", date_of_birth="2015-01-01", sex="F"
+    )
+    audit.record(w["head"], "view", pupil, detail={"page": "pupil detail"})
+    item = agenda_item(held_meeting(w.network, created_by=w["coordinator"]), "Marker SENCO item")
+    audit.record(w["coordinator"], "update", item, partnership_id=w.home.pk)
+    audit.record(w["coordinator"], "update", w.decision, detail={"title": "Marker decision"})
+    return {
+        "unshared priority": (secret, "Marker unshared priority"),
+        "shared priority": (open_priority, "Marker shared priority"),
+        "pupil": (pupil, "Markerpupil"),
+        "SENCO meeting item": (item, "Marker SENCO item"),
+        "decision": (w.decision, "Marker decision"),
+    }
+
+
+# What each reader of `home`'s audit log may see, from the policy table (not from the code).
+AUDIT_CONTENT_SHOWN = {
+    "coordinator": {"shared priority", "SENCO meeting item", "decision"},
+    "admin": {"unshared priority", "shared priority", "SENCO meeting item", "decision"},  # never pupils
+}
+
+
+@pytest.mark.parametrize("reader", sorted(AUDIT_CONTENT_SHOWN))
+def test_audit_page_shows_each_reader_only_what_they_may_open(client, world, reader):
+    objects = _audit_objects(world)
+    client.force_login(world[reader])
+    response = client.get(reverse("directory:partnership_audit", kwargs={"slug": world.home.slug}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for kind, (_, marker) in objects.items():
+        shown = kind in AUDIT_CONTENT_SHOWN[reader]
+        assert (marker in body) is shown, f"{reader}: {kind} content {'missing' if shown else 'shown'}"

@@ -4,10 +4,10 @@ with StaleActionError, and the stored row has the winner's change and nothing of
 
 Run on SQLite by default and on PostgreSQL with
 `DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python -m pytest <this file>`.
-SQLite allows one writer at a time (its in-memory test database even locks whole tables), so there
-the two saves take turns behind a lock after both have read; the version check is what refuses the
-second. PostgreSQL runs the saves truly at once: the row lock (SELECT ... FOR UPDATE) and the
-`UPDATE ... WHERE version = N` decide.
+SQLite allows one writer at a time, so there the two saves take turns (behind a lock here, and behind
+SQLite's own write lock, which every transaction takes when it begins) after both have read; the
+version check is what refuses the second. PostgreSQL runs the saves truly at once: the row lock
+(SELECT ... FOR UPDATE) and the `UPDATE ... WHERE version = N` decide.
 """
 
 from __future__ import annotations
