@@ -591,6 +591,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "roles": Role.choices,
             "schools": selectors.schools_for(request.user).only("pk", "name"),
             "export_query": request.GET.urlencode(),
+            # Administrators approve the grants of schools without a head (a new school's first head).
+            "shows_waiting_roles": access.principal_for(request.user).is_admin,
             "crumbs": _crumbs(("People", "")),
         },
     )

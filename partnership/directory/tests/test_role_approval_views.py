@@ -172,6 +172,14 @@ def test_a_second_administrator_approves_the_first_head_of_a_new_school(client, 
     assert client.get(pupil_list(new_school)).status_code == 200
 
 
+def test_administrators_find_the_list_across_schools_from_the_people_page(client, world):
+    link = reverse("directory:role_pending_all")
+    client.force_login(world["admin"])
+    assert link in client.get(reverse("directory:person_list")).content.decode()
+    client.force_login(world["head"])
+    assert link not in client.get(reverse("directory:person_list")).content.decode()
+
+
 def test_the_list_across_schools_shows_each_person_only_the_grants_they_may_see(client, world):
     own = waiting_grant(world)
     partner = waiting_grant(world, person="partner_teacher", school=world.partner)
