@@ -16,7 +16,7 @@ router.register(r"schools/(?P<slug>[^/.]+)/pupils", outcomes.SchoolPupilViewSet,
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),
-    re_path(r"^v1/", views.not_found),
+    re_path(r"^v1/(?P<rest>.*)$", views.not_found, name="api-not-found"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", TemplateView.as_view(template_name="api/index.html"), name="api-docs"),
 ]

@@ -58,6 +58,6 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
 @api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
 @permission_classes([AllowAny])
 @authentication_classes([])
-def not_found(request: Request) -> Response:
+def not_found(request: Request, rest: str = "") -> Response:
     """Any other address under the API: a JSON 404 like every API answer, not the HTML page."""
     return Response({"detail": "Not found."}, status=404)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
     path("schools/<slug:slug>/", views.school_detail, name="school_detail"),
     path("schools/<slug:slug>/edit/", views.school_edit, name="school_edit"),
+    path("schools/<slug:slug>/audit/", views.school_audit, name="school_audit"),
     path("schools/<slug:slug>/invite/", views.school_invite, name="school_invite"),
     path("schools/<slug:slug>/roles/pending/", views.role_pending, name="role_pending"),
     path("schools/<slug:slug>/roles/<int:pk>/approve/", views.role_approve, name="role_approve"),

@@ -389,17 +389,27 @@ def partnership_audit(request: HttpRequest, slug: str) -> HttpResponse:
     events = access.visible_to(request.user, AuditEvent).filter(
         Q(partnership_id=partnership.pk) | Q(school_id__in=school_ids)
     )
+    return _audit_page(request, events, partnership.name, reverse("directory:partnership_detail", args=[slug]))
+
+
+@login_required
+def school_audit(request: HttpRequest, slug: str) -> HttpResponse:
+    """A school's own audit log: its sign-ins, refusals, changes and every view of its pupils' data."""
+    school = _get(request, School, "view_audit", slug=slug)
+    events = access.visible_to(request.user, AuditEvent).filter(school_id=school.pk)
+    return _audit_page(request, events, school.name, reverse("directory:school_detail", args=[slug]))
+
+
+def _audit_page(request: HttpRequest, events: Any, owner_name: str, owner_url: str) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "directory/audit_log.html",
         {
-            "partnership": partnership,
+            "owner_name": owner_name,
             "page": page,
             "rows": audit.rows_for_reader(request.user, page.object_list),
-            "crumbs": _crumbs(
-                (partnership.name, reverse("directory:partnership_detail", args=[slug])), ("Audit log", "")
-            ),
+            "crumbs": _crumbs((owner_name, owner_url), ("Audit log", "")),
         },
     )
 
@@ -425,6 +435,7 @@ def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "directory/school_detail.html",
         {
             "school": school,
+            "can_view_audit": access.can(request.user, "view_audit", school),
             "people": selectors.school_people(school),
             "memberships": selectors.school_partnerships(school),
             "can_manage": can_manage,

@@ -92,6 +92,8 @@ VIEW = grid(             "AA.",   "AA.",   "AA.",   "AA.",   "AA.",   "..A",   "
 COORDINATORS = grid(     "...",   "...",   "...",   "AA.",   "...",   "...",   "AAA")  # fmt: skip
 # School "manage" (details, staff invitations): its headteacher.
 SCHOOL_HEAD = grid(      "A..",   "...",   "...",   "...",   "...",   "..A",   "AAA")  # fmt: skip
+# School "view_audit": its headteacher and its partnerships' coordinators.
+SCHOOL_AUDIT = grid(     "A..",   "...",   "...",   "AA.",   "...",   "..A",   "AAA")  # fmt: skip
 # MoU "agree", Decision "vote": the headteacher of a current member school.
 MEMBER_HEADS = grid(     "AA.",   "...",   "...",   "...",   "...",   "..A",   "AAA")  # fmt: skip
 # Person "view": people who share a partnership with them (scopes: own, partner, outside,

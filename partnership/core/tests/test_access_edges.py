@@ -171,3 +171,48 @@ def test_plan_actions_follow_the_plan(world):
     assert not access.visible_to(world["partner_head"], Action).filter(pk=own_action.pk).exists()
     assert access.visible_to(world["partner_head"], Action).filter(pk=home_action.pk).exists()
     assert not access.visible_to(world["outside_head"], Action).filter(pk=home_action.pk).exists()
+
+
+def _pupil(world, upn: str = "A123456789012"):  # type: ignore[no-untyped-def]
+    from partnership.outcomes.models import Pupil
+
+    return Pupil.objects.create(
+        school=world.own, upn=upn, surname="Zebedee", forename="Ann", date_of_birth="2015-01-01", sex="F"
+    )
+
+
+def test_a_head_reads_who_viewed_their_pupils_in_the_school_audit_log(client, world):
+    from partnership.core import audit
+
+    pupil = _pupil(world)
+    audit.record(world["senco"], "view", pupil, detail={"page": "pupil detail"})
+    url = reverse("directory:school_audit", kwargs={"slug": world.own.slug})
+    client.force_login(world["head"])
+    body = client.get(url).content.decode()
+    assert "senco@own.test" in body and "Zebedee" in body
+    # The partnership's coordinator reads the school's log too, without the pupil's name.
+    client.force_login(world["coordinator"])
+    body = client.get(url).content.decode()
+    assert "senco@own.test" in body and "Zebedee" not in body and "you cannot open" in body
+
+
+@pytest.mark.parametrize("reader", ["head", "coordinator"])
+def test_the_audit_pages_ask_the_same_queries_for_10_or_50_rows(client, world, reader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partnership.core import audit
+
+    url = reverse("directory:school_audit", kwargs={"slug": world.own.slug})
+    client.force_login(world[reader])
+
+    def queries_with(rows: int) -> int:
+        plan = school_plan(world.own, world["head"], year=2000 + rows)
+        for n in range(rows):
+            target = [plan, world.own, world["teacher"], _pupil(world, upn=f"B{rows:03d}{n:09d}")][n % 4]
+            audit.record(world["head"], "update", target, school_id=world.own.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    assert queries_with(10) == queries_with(50)

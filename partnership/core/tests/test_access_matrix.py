@@ -38,6 +38,7 @@ from partnership.core.tests.matrix import (  # noqa: F401 - the table below uses
     PERSON,
     PUBLIC,
     ROLES,
+    SCHOOL_AUDIT,
     SCHOOL_HEAD,
     SIGNED_IN,
     SKIPPED,
@@ -114,6 +115,7 @@ ENTRIES: dict[str, Entry] = {
     "school_detail": obj("directory:school_detail", school_slug, VIEW),
     "school_edit": obj("directory:school_edit", school_slug, SCHOOL_HEAD),
     "school_invite": obj("directory:school_invite", school_slug, SCHOOL_HEAD),
+    "school_audit": obj("directory:school_audit", school_slug, SCHOOL_AUDIT),  # School view_audit
     # Roles awaiting approval: the school's head (or an administrator) approves or refuses them; the
     # list across schools shows each signed-in person the waiting grants they may see.
     "role_pending": obj("directory:role_pending", school_slug, SCHOOL_HEAD),
@@ -139,6 +141,10 @@ ENTRIES: dict[str, Entry] = {
     # Documentation of the API's shape holds no data; it is public like the docs page it serves.
     "api-docs": Entry("api-docs", SIGNED_IN, anonymous=PUBLIC),
     "api-schema": Entry("api-schema", SIGNED_IN, anonymous=PUBLIC),
+    # Any other address under /api/v1/: a JSON 404 for everyone, signed in or not.
+    "api-not-found": Entry(
+        "api-not-found", NOBODY, kwargs=lambda w, scope: {"rest": "no/such/thing/"}, anonymous="deny"
+    ),
     "v1:api-root": Entry("v1:api-root", SIGNED_IN, anonymous=API),
     "v1:partnership-list": Entry("v1:partnership-list", SIGNED_IN, anonymous=API),
     "v1:partnership-detail": obj("v1:partnership-detail", partnership_slug, VIEW, anonymous=API),
