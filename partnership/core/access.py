@@ -9,6 +9,7 @@ as a matrix of roles x schools x objects (`partnership/core/tests/test_access_ma
 | Partnership | anyone at a member school, its coordinators and external advisers | `manage`: its coordinators (membership, networks, MoU versions, decisions, invitations of externals, raising partnership actions); `view_audit`: its coordinators |
 | School | people who share a partnership with it; its own people | `manage` (details, staff roles, invitations): its headteacher; `view_audit`: its headteacher and its partnerships' coordinators; `add_action` (raise a school action): its own people; `manage_plan` (start a development plan): its headteacher and senior leaders |
 | Person | people who share a partnership with them (directory contact details) | `change` (contact details): the person, their headteacher; `manage_roles`: their headteacher, or a coordinator for externals in their partnership |
+| Role assignment | the person holding it, whoever gave it, the headteacher of its school, the coordinators of its partnership | `approve` (or refuse) a pupil-data role awaiting approval: the headteacher of its school or a platform administrator, never the person who gave it nor the person who would hold it (`directory.services.role_approval_check`) |
 | Network | people who can view its partnership | `manage` (manual members, remit): the partnership's coordinators |
 | MoU version | people who can view its partnership | `agree`: the headteacher of a current member school |
 | Decision | people who can view its partnership | `vote`: the headteacher of a current member school, while open; `close`: coordinators |
@@ -173,6 +174,15 @@ def _scope_by_partnership(p: Principal) -> Q:
     return Q(partnership_id__in=p.partnership_ids)
 
 
+def _scope_role_assignment(p: Principal) -> Q:
+    # Its holder, its giver, and whoever manages such roles: the school's head, the partnership's
+    # coordinators. A grant awaiting approval is seen by these people only.
+    q = Q(person_id=p.user_id) | Q(granted_by_id=p.user_id) | Q(partnership_id__in=p.coordinates)
+    if p.is_head and p.school_id:
+        q |= Q(school_id=p.school_id)
+    return q
+
+
 def _scope_audit(p: Principal) -> Q:
     q = Q(partnership_id__in=p.coordinates) | Q(school_id__in=_school_ids_in(p.coordinates))
     if p.is_head and p.school_id:
@@ -326,6 +336,7 @@ SCOPES: dict[str, Callable[[Principal], Q]] = {
     "directory.partnership": _scope_partnership,
     "directory.school": _scope_school,
     "accounts.user": _scope_person,
+    "directory.roleassignment": _scope_role_assignment,
     "directory.network": _scope_by_partnership,
     "directory.memorandumversion": _scope_by_partnership,
     "directory.decision": _scope_by_partnership,
@@ -438,6 +449,9 @@ RULES: dict[tuple[str, str], Callable[[Principal, Any], bool]] = {
     or bool(p.coordinates & _partnership_ids_of_school(o.pk)),
     ("accounts.user", "change"): lambda p, o: o.pk == p.user_id or p.heads(o.school_id),
     ("accounts.user", "manage_roles"): lambda p, o: p.heads(o.school_id) or _is_external_in(o, p.coordinates),
+    # Approving a waiting grant: the school's head. Who else is refused (the giver, the grantee) is
+    # decided once, by the service (`directory.services.role_approval_check`).
+    ("directory.roleassignment", "approve"): lambda p, o: p.heads(o.school_id),
     ("directory.network", "manage"): lambda p, o: o.partnership_id in p.coordinates,
     ("directory.memorandumversion", "agree"): lambda p, o: _head_of_member_school(p, o.partnership_id),
     ("directory.decision", "vote"): lambda p, o: o.status == "open" and _head_of_member_school(p, o.partnership_id),

@@ -8,6 +8,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 
 from partnership.accounts.models import User
 from partnership.core.access import principal_for, visible_to
+from partnership.core.errors import ApplicationError
 from partnership.directory.models import (
     Decision,
     Membership,
@@ -19,6 +20,7 @@ from partnership.directory.models import (
     School,
 )
 from partnership.directory.roles import Role
+from partnership.directory.services import role_approval_check
 
 
 def _current_roles() -> Prefetch:
@@ -186,3 +188,26 @@ def my_networks(user: Any) -> list[Network]:
         if by_role or network.pk in manual_ids:
             mine.append(network)
     return mine
+
+
+def roles_awaiting_approval(user: Any, *, school: School | None = None) -> QuerySet[RoleAssignment]:
+    """Grants awaiting approval that this user may see (their school's as its head, their own, the
+    ones they gave; all of them for platform administrators), oldest first."""
+    qs = visible_to(user, RoleAssignment).awaiting_approval()
+    if school is not None:
+        qs = qs.filter(school=school)
+    return qs.select_related("person", "school", "granted_by").order_by("started_on", "pk")
+
+
+def approval_rows(user: Any, assignments: Any) -> list[dict[str, Any]]:
+    """Each waiting grant with whether `user` may approve or refuse it, and if not, why: the
+    service's own check (no queries), so the page offers exactly what the service allows."""
+    rows = []
+    for assignment in assignments:
+        try:
+            role_approval_check(assignment=assignment, actor=user)
+        except ApplicationError as exc:
+            rows.append({"assignment": assignment, "may_decide": False, "reason": exc.message})
+        else:
+            rows.append({"assignment": assignment, "may_decide": True, "reason": ""})
+    return rows

@@ -428,6 +428,8 @@ def school_list(request: HttpRequest) -> HttpResponse:
 def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
     school = _get(request, School, slug=slug)
     can_manage = access.can(request.user, "manage", school)
+    waiting = selectors.roles_awaiting_approval(request.user, school=school) if can_manage else []
+    yours = [row for row in selectors.approval_rows(request.user, waiting) if row["may_decide"]]
     return render(
         request,
         "directory/school_detail.html",
@@ -437,6 +439,7 @@ def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "people": selectors.school_people(school),
             "memberships": selectors.school_partnerships(school),
             "can_manage": can_manage,
+            "awaiting_your_approval": len(yours),
             "invitations": Invitation.objects.pending().filter(school=school) if can_manage else [],
             "crumbs": _crumbs(("Schools", reverse("directory:school_list")), (school.name, "")),
         },
@@ -508,6 +511,73 @@ def school_invite(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# --- Roles awaiting approval ---------------------------------------------------------------------
+
+
+@login_required
+def role_pending(request: HttpRequest, slug: str) -> HttpResponse:
+    school = _get(request, School, "manage", slug=slug)
+    waiting = selectors.roles_awaiting_approval(request.user, school=school)
+    return render(
+        request,
+        "directory/role_pending.html",
+        {
+            "school": school,
+            "rows": selectors.approval_rows(request.user, waiting),
+            "crumbs": _crumbs(
+                ("Schools", reverse("directory:school_list")),
+                (school.name, reverse("directory:school_detail", args=[slug])),
+                ("Roles awaiting approval", ""),
+            ),
+        },
+    )
+
+
+@login_required
+def role_pending_all(request: HttpRequest) -> HttpResponse:
+    # Scoped by the policy: every school's waiting grants for platform administrators (a new
+    # school's first head has no head to approve them); the rest see the grants they may see.
+    waiting = selectors.roles_awaiting_approval(request.user)
+    return render(
+        request,
+        "directory/role_pending.html",
+        {
+            "school": None,
+            "rows": selectors.approval_rows(request.user, waiting),
+            "crumbs": _crumbs(("People", reverse("directory:person_list")), ("Roles awaiting approval", "")),
+        },
+    )
+
+
+def _role_decision(request: HttpRequest, slug: str, pk: int, decide: Any, done: str) -> HttpResponse:
+    """Approve or refuse one waiting grant: the policy lets the school's head (or an administrator)
+    try; the service refuses the giver and the grantee, and says why."""
+    assignment = get_object_or_404(RoleAssignment.objects.select_related("person", "school"), pk=pk, school__slug=slug)
+    access.require(request, "approve", assignment)
+    person, role = assignment.person.full_name, f"{assignment} at {assignment.school.name}"
+    try:
+        decide(assignment=assignment, actor=request.user, request=request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done.format(person=person, role=role))
+    if request.POST.get("back") == "all":
+        return redirect("directory:role_pending_all")
+    return redirect("directory:role_pending", slug=slug)
+
+
+@login_required
+@require_POST
+def role_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _role_decision(request, slug, pk, services.role_approve, "{person} is now {role}.")
+
+
+@login_required
+@require_POST
+def role_refuse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _role_decision(request, slug, pk, services.role_refuse, "{person} will not be {role}.")
+
+
 # --- People -------------------------------------------------------------------------------------
 
 
@@ -532,6 +602,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "roles": Role.choices,
             "schools": selectors.schools_for(request.user).only("pk", "name"),
             "export_query": request.GET.urlencode(),
+            # Administrators approve the grants of schools without a head (a new school's first head).
+            "shows_waiting_roles": access.principal_for(request.user).is_admin,
             "crumbs": _crumbs(("People", "")),
         },
     )
@@ -564,6 +636,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "roles": roles,
+            "waiting_roles": selectors.roles_awaiting_approval(request.user).filter(person=person),
             "networks": selectors.my_networks(person) if person.pk == request.user.pk else None,
             "can_manage_roles": access.can(request.user, "manage_roles", person),
             "role_form": RoleForm(),

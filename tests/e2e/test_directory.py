@@ -1,10 +1,15 @@
-"""The directory in a real browser: a headteacher finds their way around, and invites a colleague."""
+"""The directory in a real browser: a headteacher finds their way around, invites a colleague and approves
+a role an administrator gave."""
 
 import re
 
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
+
+from partnership.directory import services
+from partnership.directory.models import RoleAssignment
+from partnership.directory.roles import Role
 
 pytestmark = pytest.mark.e2e
 
@@ -154,3 +159,31 @@ def test_an_invited_colleague_sets_up_their_account(page, new_page, world, a11y,
     page.reload()
     expect(page.get_by_role("table").get_by_role("link", name="Grace Brewster Hopper")).to_be_visible()
     a11y(page)
+
+
+def test_a_headteacher_approves_a_role_an_administrator_gave(page, world, a11y, sign_in):
+    teacher = world["teacher"]
+    teacher.full_name = "Mary Somerville"
+    teacher.save()
+    grant = services.role_assign(person=teacher, role=Role.SENCO, school=world.own, actor=world["admin"])
+
+    sign_in(page, world["head"].email)
+    a11y(page)
+    page.get_by_role("link", name="Own Primary").click()
+    expect(heading(page)).to_have_text("Own Primary")
+    expect(page.get_by_role("region", name="Important")).to_contain_text("1 role awaiting your approval")
+    a11y(page)
+
+    page.get_by_role("link", name="Approve or refuse it").click()
+    expect(heading(page)).to_have_text("Roles awaiting approval")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="Mary Somerville"))
+    expect(row).to_contain_text("SENCO")
+    expect(row).to_contain_text(world["admin"].full_name)
+    a11y(page)
+
+    row.get_by_role("button", name="Approve SENCO for Mary Somerville").click()
+    expect(heading(page)).to_have_text("Roles awaiting approval")
+    expect(page.get_by_role("alert")).to_contain_text("Mary Somerville is now SENCO at Own Primary.")
+    expect(page.get_by_role("cell", name="No roles are awaiting approval.")).to_be_visible()
+    a11y(page)
+    assert RoleAssignment.objects.get(pk=grant.pk).approved_by == world["head"]

@@ -191,6 +191,17 @@ def school_invitation(w: World, scope: str) -> dict[str, Any]:
     return {"pk": invitation.pk}
 
 
+def pending_grant(w: World, scope: str) -> dict[str, Any]:
+    # A pupil-data role at each scope's school, given to its teacher by a platform administrator
+    # other than the cast's `admin`: it awaits approval, and the cast's admin may approve it.
+    from partnership.directory.services import role_assign
+    from partnership.directory.tests.factories import UserFactory
+
+    granter = UserFactory(email=f"granter-{scope}@platform.test", is_platform_admin=True)
+    grant = role_assign(person=_person(w, scope), role=Role.DATA_LEAD, school=_school(w, scope), actor=granter)
+    return {"slug": grant.school.slug, "pk": grant.pk}
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str

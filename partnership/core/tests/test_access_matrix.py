@@ -57,6 +57,7 @@ from partnership.core.tests.matrix import (  # noqa: F401 - the table below uses
     network_pk,
     obj,
     partnership_slug,
+    pending_grant,
     person_pk,
     person_role,
     post,
@@ -115,6 +116,12 @@ ENTRIES: dict[str, Entry] = {
     "school_edit": obj("directory:school_edit", school_slug, SCHOOL_HEAD),
     "school_invite": obj("directory:school_invite", school_slug, SCHOOL_HEAD),
     "school_audit": obj("directory:school_audit", school_slug, SCHOOL_AUDIT),  # School view_audit
+    # Roles awaiting approval: the school's head (or an administrator) approves or refuses them; the
+    # list across schools shows each signed-in person the waiting grants they may see.
+    "role_pending": obj("directory:role_pending", school_slug, SCHOOL_HEAD),
+    "role_approve": post("directory:role_approve", pending_grant, SCHOOL_HEAD),
+    "role_refuse": post("directory:role_refuse", pending_grant, SCHOOL_HEAD),
+    "role_pending_all": Entry("directory:role_pending_all", SIGNED_IN),
     # --- people ------------------------------------------------------------------------------
     "person_list": Entry("directory:person_list", SIGNED_IN),
     "person_export": Entry("directory:person_export", SIGNED_IN),  # lists only the people one may view
