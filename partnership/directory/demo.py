@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -124,7 +125,7 @@ class DemoResult:
     created: int
 
 
-def _person(email: str, name: str, password: str, school: School | None = None, **extra: str) -> tuple[User, bool]:
+def _person(email: str, name: str, password: str, school: School | None = None, **extra: Any) -> tuple[User, bool]:
     user = User.objects.filter(email=email).first()
     if user is not None:
         return user, False
@@ -219,9 +220,28 @@ def load_demo(password: str) -> DemoResult:
                 published_by=coordinator,
                 change_summary="First version",
             )
-    admin, made = _person("admin@demo.example", "Platform Administrator", password, is_platform_admin=True)
+    admin, made = _person(
+        "admin@demo.example",
+        "Platform Administrator",
+        password,
+        is_platform_admin=True,
+        is_staff=True,
+        is_superuser=True,
+    )
     created += made
     accounts.insert(0, (admin.email, "Platform administrator"))
     for extra in ["teacher.byfleet-primary@demo.example", "governor.byfleet-primary@demo.example"]:
         accounts.append((extra, "Teacher / governor, Byfleet Primary"))
+    _pending_data_lead(admin)
     return DemoResult(accounts=accounts, created=created)
+
+
+def _pending_data_lead(admin: User) -> None:
+    """A data lead role the administrator gave Byfleet's teacher: it opens pupil data, so it waits
+    for the headteacher's approval (School page > roles awaiting your approval)."""
+    from partnership.directory.services import role_assign
+
+    teacher = User.objects.filter(email="teacher.byfleet-primary@demo.example").first()
+    if teacher is None or RoleAssignment.objects.filter(person=teacher, role=Role.DATA_LEAD).exists():
+        return
+    role_assign(person=teacher, role=Role.DATA_LEAD, actor=admin, school=teacher.school, via="demo")
