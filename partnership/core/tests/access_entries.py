@@ -65,6 +65,26 @@ def partnership_action(w: World, scope: str) -> dict[str, Any]:
     return {"pk": action.pk}
 
 
+# An action agreed in a closed network's meeting (the SENCO network: its SENCOs, the adviser added by
+# name, the coordinators): seen only by those who may see the meeting, whatever its school.
+#                            head     teacher  governor coord    adviser  out_head admin
+MEETING_ACTION_VIEW = grid(  "...",   "...",   "...",   "AA.",   "AA.",   "...",   "AAA")  # fmt: skip
+
+
+def meeting_action(w: World, scope: str) -> dict[str, Any]:
+    from partnership.meetings.services import agenda_item_action_add
+    from partnership.meetings.tests.factories import agenda_item, held_meeting
+
+    network, owner, coordinator = (
+        (w.other_network, w["other_adviser"], w["other_coordinator"])
+        if scope == "outside"
+        else (w.network, w["senco"], w["coordinator"])
+    )
+    item = agenda_item(held_meeting(network, created_by=coordinator), "Pupils for EHCP assessment")  # type: ignore[arg-type]
+    action = agenda_item_action_add(item=item, title="Refer pupil (Y6, EHCP)", owner=owner, actor=coordinator)
+    return {"pk": action.pk}
+
+
 def _edit(w: World) -> dict[str, Any]:
     # A valid owner only for the `own` school action; elsewhere the form is re-shown (still allowed).
     return {"form": "edit", "version": 1, "title": "Moderate writing", "owner": w["senco"].pk, "status": "in_progress"}
@@ -90,6 +110,7 @@ ENTRIES: dict[str, Entry] = {
     "actions:export": Entry("actions:export", SIGNED_IN, kwargs=_export),
     "actions:detail": obj("actions:detail", school_action, SCHOOL_PEOPLE),
     "actions:detail+partnership": obj("actions:detail", partnership_action, VIEW),
+    "actions:detail+from_meeting": obj("actions:detail", meeting_action, MEETING_ACTION_VIEW),
     "actions:detail+edit": post("actions:detail", school_action, SCHOOL_ACTION_CHANGE, data=_edit),
     "actions:detail+note": post("actions:detail", school_action, SCHOOL_ACTION_CHANGE, data=_note),
     "actions:detail+partnership_edit": post("actions:detail", partnership_action, COORDINATORS, data=_edit),
@@ -102,6 +123,7 @@ ENTRIES: dict[str, Entry] = {
     "v1:action-list": Entry("v1:action-list", SIGNED_IN, anonymous=API),
     "v1:action-detail": obj("v1:action-detail", school_action, SCHOOL_PEOPLE, anonymous=API),
     "v1:action-detail+partnership": obj("v1:action-detail", partnership_action, VIEW, anonymous=API),
+    "v1:action-detail+from_meeting": obj("v1:action-detail", meeting_action, MEETING_ACTION_VIEW, anonymous=API),
     "v1:action-detail+patch": obj(
         "v1:action-detail", school_action, SCHOOL_ACTION_CHANGE, anonymous=API, method="patch"
     ),
