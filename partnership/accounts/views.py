@@ -17,6 +17,7 @@ from partnership.accounts.services import (
 )
 from partnership.core import access
 from partnership.core.errors import ApplicationError
+from partnership.core.pages import form_error
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"
 
@@ -36,7 +37,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 request=request,
             )
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
             messages.success(request, "Welcome. Your account is ready.")
@@ -77,7 +78,7 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_error(form, exc)
         else:
             request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "key": raw}
             return redirect("accounts:api_tokens")

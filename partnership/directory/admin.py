@@ -83,26 +83,25 @@ class RoleChangeForm(forms.ModelForm):
         return ended_on
 
 
-@admin.action(description="Approve the selected roles awaiting approval")
-def approve_roles(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
+def _decide_roles(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any, decide: Any, outcome: str) -> None:
+    """Approve or refuse each selected grant through its service, saying what became of each."""
     for assignment in queryset:
         try:
-            services.role_approve(assignment=assignment, actor=request.user, request=request, via="admin")
+            decide(assignment=assignment, actor=request.user, request=request, via="admin")
         except ApplicationError as exc:
             modeladmin.message_user(request, f"{assignment.person}, {assignment}: {exc.message}", messages.ERROR)
         else:
-            modeladmin.message_user(request, f"{assignment.person} is now {assignment}.", messages.SUCCESS)
+            modeladmin.message_user(request, f"{assignment.person} {outcome} {assignment}.", messages.SUCCESS)
+
+
+@admin.action(description="Approve the selected roles awaiting approval")
+def approve_roles(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
+    _decide_roles(modeladmin, request, queryset, services.role_approve, "is now")
 
 
 @admin.action(description="Refuse the selected roles awaiting approval")
 def refuse_roles(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
-    for assignment in queryset:
-        try:
-            services.role_refuse(assignment=assignment, actor=request.user, request=request, via="admin")
-        except ApplicationError as exc:
-            modeladmin.message_user(request, f"{assignment.person}, {assignment}: {exc.message}", messages.ERROR)
-        else:
-            modeladmin.message_user(request, f"{assignment.person} will not be {assignment}.", messages.SUCCESS)
+    _decide_roles(modeladmin, request, queryset, services.role_refuse, "will not be")
 
 
 class AwaitingApprovalFilter(admin.SimpleListFilter):
