@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.core.roles import Role
 from partnership.directory.models import Membership, Network, Partnership, RoleAssignment, School
-from partnership.directory.roles import Role
 
 PAGES = ["/", "/schools/", "/people/", "/people/?q=teacher", "/networks/", "NETWORK", "PARTNERSHIP"]
 PEOPLE_PER_SCHOOL = 10

@@ -34,8 +34,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.core.roles import Role
 from partnership.directory.models import Membership, Partnership, RoleAssignment, School
-from partnership.directory.roles import Role
 from partnership.outcomes.imports import common as import_common
 from partnership.outcomes.imports import parse_results, result_import
 from partnership.outcomes.imports.csv_format import TEMPLATE_COLUMNS

@@ -5,7 +5,7 @@ from partnership.core import views as core_views
 from partnership.meetings import views as meetings_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("partnership.home.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("partnership.accounts.urls")),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partnership.meetings",
     "partnership.outcomes",
     "partnership.api",
+    "partnership.home",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from partnership.accounts import receivers  # noqa: F401
+        from partnership.accounts import policy, receivers  # noqa: F401
+
+        policy.register()

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from partnership.accounts.services import roles_for_choice
-from partnership.directory.roles import SUBJECTS
+from partnership.core.roles import SUBJECTS
 
 
 class InvitationAcceptForm(forms.Form):

@@ -20,8 +20,8 @@ from django.utils import timezone
 from partnership.accounts.models import ApiToken, Invitation, User
 from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
+from partnership.core.roles import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role
 from partnership.directory.models import Partnership, RoleAssignment, School
-from partnership.directory.roles import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role
 from partnership.directory.services import needs_approval
 
 

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 
 from partnership.core.models import Action
 from partnership.core.params import MAX_ID
-from partnership.directory.roles import Role
+from partnership.core.roles import Role
 
 MAX_PAGE_SIZE = 500
 MAX_OFFSET = 2**31 - 1

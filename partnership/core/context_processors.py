@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from partnership.core.navigation import NAVIGATION
+from partnership.core.registry import NAVIGATION
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

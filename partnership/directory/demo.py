@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from partnership.accounts.models import User
+from partnership.core.registry import DemoOutcome
+from partnership.core.roles import DEFAULT_ROLE_NETWORKS, Role
 from partnership.directory.models import Membership, MemorandumVersion, Network, Partnership, RoleAssignment, School
-from partnership.directory.roles import DEFAULT_ROLE_NETWORKS, Role
 
 PARTNERSHIPS = {
     "STARS": {
@@ -245,3 +246,13 @@ def _pending_data_lead(admin: User) -> None:
     if teacher is None or RoleAssignment.objects.filter(person=teacher, role=Role.DATA_LEAD).exists():
         return
     role_assign(person=teacher, role=Role.DATA_LEAD, actor=admin, school=teacher.school, via="demo")
+
+
+def demo_outcome(password: str) -> DemoOutcome:
+    """The directory's part of `manage.py load_demo`: partnerships, schools, people and their sign-ins."""
+    result = load_demo(password)
+    return DemoOutcome(
+        summary=f"{result.created} directory records",
+        accounts=result.accounts,
+        note="Every demo school has head., deputy., senco., dsl., sbm., teacher., governor. accounts.",
+    )

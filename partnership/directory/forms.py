@@ -1,7 +1,7 @@
 from django import forms
 
+from partnership.core.roles import SCHOOL_ROLES, SUBJECTS, Role
 from partnership.directory.models import DecisionVote, School
-from partnership.directory.roles import SCHOOL_ROLES, SUBJECTS, Role
 
 
 class SchoolDetailsForm(forms.ModelForm):

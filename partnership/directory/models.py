@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from partnership.directory.roles import Role
+from partnership.core.roles import Role
 
 urn_validator = RegexValidator(r"^\d{6}$", "A URN is 6 digits.")
 la_code_validator = RegexValidator(r"^\d{3}$", "A local authority code is 3 digits.")

@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from partnership.accounts.models import User
 from partnership.core.access import principal_for, visible_to
 from partnership.core.errors import ApplicationError
+from partnership.core.roles import Role
 from partnership.directory.models import (
     Decision,
     Membership,
@@ -19,7 +20,6 @@ from partnership.directory.models import (
     RoleAssignment,
     School,
 )
-from partnership.directory.roles import Role
 from partnership.directory.services import role_approval_check
 
 
@@ -211,3 +211,21 @@ def approval_rows(user: Any, assignments: Any) -> list[dict[str, Any]]:
         else:
             rows.append({"assignment": assignment, "may_decide": True, "reason": ""})
     return rows
+
+
+# --- Home page panels (registered in apps.py) -------------------------------------------------
+
+
+def home_school(request: Any) -> dict[str, Any]:
+    principal = principal_for(request.user)
+    school = School.objects.filter(pk=principal.school_id).first() if principal.school_id else None
+    roles = RoleAssignment.objects.current().filter(person=request.user).select_related("partnership")
+    return {"school": school, "my_roles": roles}
+
+
+def home_partnerships(request: Any) -> dict[str, Any]:
+    return {"partnerships": partnerships_for(request.user), "coordinates": principal_for(request.user).coordinates}
+
+
+def home_networks(request: Any) -> dict[str, Any]:
+    return {"networks": my_networks(request.user)}

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
+from partnership.core.roles import DEFAULT_ROLE_NETWORKS, PARTNERSHIP_ROLES, SCHOOL_ROLES
 from partnership.directory.models import (
     Decision,
     DecisionVote,
@@ -24,7 +25,6 @@ from partnership.directory.models import (
     RoleAssignment,
     School,
 )
-from partnership.directory.roles import DEFAULT_ROLE_NETWORKS, PARTNERSHIP_ROLES, SCHOOL_ROLES
 
 
 @transaction.atomic

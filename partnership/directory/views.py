@@ -22,6 +22,7 @@ from partnership.core.exports import csv_response
 from partnership.core.models import AuditEvent
 from partnership.core.pages import crumbs, form_error, get_or_deny
 from partnership.core.params import int_param
+from partnership.core.roles import Role
 from partnership.directory import selectors, services
 from partnership.directory.forms import (
     AddNetworkMemberForm,
@@ -43,7 +44,6 @@ from partnership.directory.models import (
     RoleAssignment,
     School,
 )
-from partnership.directory.roles import Role
 from partnership.meetings.selectors import network_meetings
 
 _get = get_or_deny

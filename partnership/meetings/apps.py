@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class MeetingsConfig(AppConfig):
     name = "partnership.meetings"
     label = "meetings"
+
+    def ready(self) -> None:
+        from partnership.core import registry
+        from partnership.meetings import demo, policy, selectors
+
+        policy.register()
+        registry.register_nav(registry.NavItem("Meetings", "meetings:index", "meetings", order=50))
+        registry.register_home_panel(
+            registry.HomePanel("meetings", "meetings/_home_meetings.html", selectors.home_meetings, order=20)
+        )
+        registry.register_demo(
+            registry.DemoLoader(
+                "meetings", lambda password: registry.DemoOutcome(f"{demo.load_meetings_demo()} meetings created"), 30
+            )
+        )

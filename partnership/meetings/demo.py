@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.core.roles import Role
 from partnership.directory.demo import PARTNERSHIPS
 from partnership.directory.models import Membership, Network, NetworkMember, Partnership, RoleAssignment
-from partnership.directory.roles import Role
 from partnership.meetings import services
 from partnership.meetings.models import Attendance, Meeting
 

@@ -6,6 +6,7 @@ attendance and apologies, minutes and decisions per item, actions (`core.Action`
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 import uuid
@@ -15,6 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+# Attendees are reminded this long before a meeting (`tasks.send_meeting_reminder`).
+REMINDER_BEFORE = datetime.timedelta(days=2)
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):

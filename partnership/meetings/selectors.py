@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.accounts.models import User
-from partnership.core.access import _member_networks, principal_for, visible_to
+from partnership.core.access import principal_for, visible_to
 from partnership.core.models import Action
+from partnership.core.roles import Role
 from partnership.directory.models import Membership, Network, RoleAssignment, School
-from partnership.directory.roles import Role
+from partnership.directory.policy import member_networks
 from partnership.directory.selectors import _role_members_q, network_members
 from partnership.meetings.models import AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting
 
@@ -129,7 +130,7 @@ def meetings_for(user: Any) -> QuerySet[Meeting]:
     principal = principal_for(user)
     if principal.user_id is None:
         return Meeting.objects.none()
-    mine = Q(network_id__in=Network.objects.filter(_member_networks(principal)).values("pk")) | Q(
+    mine = Q(network_id__in=Network.objects.filter(member_networks(principal)).values("pk")) | Q(
         pk__in=Attendance.objects.filter(person_id=principal.user_id).values("meeting_id")
     )
     # For everyone but administrators this is the whole of what they may see; it keeps an
@@ -281,3 +282,8 @@ def attendee_candidates(meeting: Meeting, attendance: list[Attendance]) -> list[
     for person in externals:
         people.setdefault(person.pk, person)
     return sorted((p for p in people.values() if p.pk not in listed), key=lambda p: (p.full_name.lower(), p.pk))
+
+
+def home_meetings(request: Any) -> dict[str, Any]:
+    """The home page's panel: the person's next five meetings."""
+    return {"next_meetings": next_meetings_for(request.user, limit=5)}

@@ -19,11 +19,11 @@ from partnership.core.errors import ApplicationError
 from partnership.core.models import Action
 from partnership.directory.models import Membership, Network, School
 from partnership.meetings import papers, selectors
-from partnership.meetings.models import AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting
+from partnership.meetings.models import REMINDER_BEFORE, AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting
+from partnership.meetings.tasks import send_meeting_reminder
 
 # A change to any of these changes the calendar event: SEQUENCE goes up so clients replace their copy.
 EVENT_FIELDS = ["title", "starts_at", "ends_at", "location", "host_school", "status"]
-REMINDER_BEFORE = datetime.timedelta(days=2)
 
 
 def _record(actor: Any, verb: str, obj: Any, of: Meeting, request: HttpRequest | None, **detail: Any) -> None:
@@ -65,8 +65,6 @@ def _queue_reminder(meeting: Meeting, base_url: str = "") -> None:
     """
     if meeting.status != Meeting.Status.SCHEDULED or meeting.starts_at <= timezone.now():
         return
-    from partnership.meetings.tasks import send_meeting_reminder
-
     eta = max(meeting.starts_at - REMINDER_BEFORE, timezone.now())
     pk, sequence = meeting.pk, meeting.sequence
     transaction.on_commit(

@@ -13,8 +13,7 @@ from django.utils.formats import date_format
 
 from partnership.core import audit
 from partnership.core.models import AuditEvent
-from partnership.meetings.models import Attendance, Meeting
-from partnership.meetings.services import REMINDER_BEFORE
+from partnership.meetings.models import REMINDER_BEFORE, Attendance, Meeting
 
 # Workers and brokers may run an ETA task a little early (or, with Redis, deliver it twice).
 EARLY_TOLERANCE = REMINDER_BEFORE / 48  # one hour

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from partnership.core.roles import Role
 from partnership.directory import services
 from partnership.directory.models import RoleAssignment
-from partnership.directory.roles import Role
 
 pytestmark = pytest.mark.e2e
 

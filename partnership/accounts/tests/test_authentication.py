@@ -12,8 +12,8 @@ from partnership.accounts.models import Invitation, User
 from partnership.accounts.services import invitation_accept, invitation_create, user_set_active
 from partnership.core.errors import ApplicationError
 from partnership.core.models import AuditEvent
+from partnership.core.roles import Role
 from partnership.directory.models import RoleAssignment
-from partnership.directory.roles import Role
 from partnership.directory.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from partnership.accounts.services import api_token_create
 from partnership.core.exports import PLAIN_TEXT_HELP, safe_cell
 from partnership.core.models import AuditEvent
-from partnership.directory.roles import Role
+from partnership.core.roles import Role
 from partnership.directory.tests.factories import PartnershipFactory, member_school, partnership_role, staff
 from partnership.outcomes import analysis, stats
 from partnership.outcomes.imports import result_import

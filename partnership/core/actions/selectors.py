@@ -159,3 +159,8 @@ def action_priority_choices(
     return (
         visible_to(user, Priority).filter(where).select_related("plan").order_by("-plan__academic_year", "number", "pk")
     )
+
+
+def home_actions(request: Any) -> dict[str, Any]:
+    """The home page's panel: the person's open actions, soonest due first."""
+    return {"open_actions": open_actions_for_home(request.user)}

@@ -10,8 +10,8 @@ from typing import Any
 
 from partnership.accounts.models import User
 from partnership.accounts.services import invitation_create
+from partnership.core.roles import Role
 from partnership.directory.models import Membership, Network, Partnership, RoleAssignment, School
-from partnership.directory.roles import Role
 from partnership.directory.tests.factories import World
 
 LOGIN_PATH = "/accounts/login/"

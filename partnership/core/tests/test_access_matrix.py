@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partnership.accounts.models import User
 from partnership.core.models import AuditEvent
+from partnership.core.roles import Role
 from partnership.core.tests.matrix import (  # noqa: F401 - the table below uses most of them
     API,
     COORDINATORS,
@@ -66,7 +67,6 @@ from partnership.core.tests.matrix import (  # noqa: F401 - the table below uses
     school_urn,
 )
 from partnership.directory.models import Membership, Network, Partnership, RoleAssignment, School
-from partnership.directory.roles import Role
 from partnership.directory.tests.factories import World
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from partnership.core.actions.services import action_add_note, action_create
 from partnership.core.models import Action
+from partnership.core.roles import Role
 from partnership.directory.models import Network
-from partnership.directory.roles import Role
 from partnership.directory.tests.factories import staff
 from partnership.plans.models import ImprovementPlan, Objective, Priority
 

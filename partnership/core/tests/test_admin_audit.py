@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from partnership.core.admin import AuditedModelAdmin
 from partnership.core.models import AuditEvent
+from partnership.core.roles import Role
 from partnership.core.tests.admin_forms import admin_user, form_data
 from partnership.directory.models import Membership, Network, Partnership, RoleAssignment
-from partnership.directory.roles import Role
 from partnership.directory.tests.factories import SchoolFactory
 from partnership.outcomes.models import NationalFigure
 

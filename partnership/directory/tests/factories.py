@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.core.roles import Role
 from partnership.directory.models import (
     Decision,
     Membership,
@@ -19,7 +20,6 @@ from partnership.directory.models import (
     RoleAssignment,
     School,
 )
-from partnership.directory.roles import Role
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from partnership.core.roles import Role
 from partnership.directory import services
 from partnership.directory.models import Decision, NetworkMember
-from partnership.directory.roles import Role
 from partnership.directory.tests.factories import member_school, staff
 
 pytestmark = pytest.mark.django_db

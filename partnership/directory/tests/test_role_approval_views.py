@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnership.core.models import AuditEvent
+from partnership.core.roles import Role
 from partnership.directory import services
 from partnership.directory.models import RoleAssignment
-from partnership.directory.roles import Role
 from partnership.directory.tests.factories import UserFactory, member_school, staff
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from partnership.core.errors import ApplicationError
 from partnership.core.models import AppendOnlyError, AuditEvent
+from partnership.core.roles import Role
 from partnership.directory import selectors, services
 from partnership.directory.models import MemorandumAgreement, Network
-from partnership.directory.roles import Role
 from partnership.directory.tests.factories import (
     PartnershipFactory,
     SchoolFactory,

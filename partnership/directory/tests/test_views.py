@@ -5,8 +5,8 @@ import pytest
 from partnership.accounts.models import Invitation
 from partnership.accounts.services import invitation_create
 from partnership.core.models import AuditEvent
+from partnership.core.roles import Role
 from partnership.directory import selectors
-from partnership.directory.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from partnership.core.roles import Role
 from partnership.directory.models import Network
-from partnership.directory.roles import Role
 from partnership.meetings import services
 from partnership.meetings.models import CalendarFeed
 from partnership.meetings.tests.factories import agenda_item, calendar_feed

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from partnership.directory.roles import Role
+from partnership.core.roles import Role
 from partnership.directory.tests.factories import member_school, staff
 from partnership.meetings import services
 from partnership.meetings.models import Attendance

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from partnership.core.errors import ApplicationError
 from partnership.core.models import Action, AuditEvent
+from partnership.core.roles import Role
 from partnership.directory.models import Membership, Network, NetworkMember
-from partnership.directory.roles import Role
 from partnership.directory.tests.factories import member_school, staff
 from partnership.meetings import selectors, services
 from partnership.meetings.models import AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting

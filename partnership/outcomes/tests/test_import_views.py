@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from partnership.core.models import AuditEvent
-from partnership.directory.roles import Role
+from partnership.core.roles import Role
 from partnership.directory.tests.factories import staff
 from partnership.outcomes import views_import
 from partnership.outcomes.imports import MAX_BYTES

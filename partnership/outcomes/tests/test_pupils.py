@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnership.core.models import AuditEvent
-from partnership.directory.roles import Role
+from partnership.core.roles import Role
 from partnership.directory.tests.factories import staff
 from partnership.outcomes.models import Pupil, PupilYear, Result, TeacherAssessment
 from partnership.outcomes.synthetic import generate_results

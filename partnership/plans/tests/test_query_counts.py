@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnership.directory.roles import Role
+from partnership.core.roles import Role
 from partnership.directory.tests.factories import member_school, staff
 from partnership.plans import services
 from partnership.plans.models import Rag, Term

@@ -1,4 +1,4 @@
-"""The roles people hold (PRODUCT.md "Users and roles").
+"""The roles people hold (PRODUCT.md "Users and roles"): school vocabulary every app shares.
 
 School roles are held at the person's own school; partnership roles are held in one partnership.
 """

@@ -1,0 +1,70 @@
+"""What each app contributes to the shell of the platform, declared from its `AppConfig.ready()`:
+service navigation entries, home-page panels and demo data loaders. Core keeps the lists; it never
+imports the apps, so a new app plugs in by registering here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    section: str  # matched against the first path segment to mark the current item
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A card on each person's home page: a template (its context variable is `panel`) and the
+    function that makes its context for this request (None: no card for this person)."""
+
+    key: str
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+    column: str = "right"  # "left" or "right"
+    order: int = 100
+
+
+@dataclass
+class DemoOutcome:
+    summary: str  # e.g. "12 plans"
+    accounts: list[tuple[str, str]] = field(default_factory=list)  # (email, what the account is)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    name: str
+    load: Callable[[str], DemoOutcome]  # given the demo password
+    order: int = 100
+
+
+NAVIGATION: list[NavItem] = []
+HOME_PANELS: list[HomePanel] = []
+DEMO_LOADERS: list[DemoLoader] = []
+
+
+def _add(items: list[Any], item: Any, key: Callable[[Any], Any]) -> None:
+    if any(key(existing) == key(item) for existing in items):
+        return  # registered once per process, whatever reloads AppConfig.ready()
+    items.append(item)
+    items.sort(key=lambda entry: entry.order)
+
+
+def register_nav(item: NavItem) -> None:
+    _add(NAVIGATION, item, lambda entry: entry.url_name)
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    _add(HOME_PANELS, panel, lambda entry: entry.key)
+
+
+def register_demo(loader: DemoLoader) -> None:
+    _add(DEMO_LOADERS, loader, lambda entry: entry.name)

@@ -1,0 +1,47 @@
+"""The access policy is declared by each app and assembled here; the written table cannot drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from partnership.core import access
+from partnership.core.management.commands.access_policy import with_table
+
+
+def test_the_written_policy_in_docs_is_the_one_the_apps_declare():
+    doc = (Path(settings.BASE_DIR) / "docs" / "access-policy.md").read_text()
+    assert with_table(doc) == doc, "docs/access-policy.md is stale: run `manage.py access_policy --write`"
+
+
+def test_every_model_of_the_platform_has_a_written_scope():
+    # A model without a scope is visible to nobody but administrators: every one of ours says who sees it.
+    models = {m._meta.label_lower for m in apps.get_models() if m.__module__.startswith("partnership.")}
+    assert models - set(access.SCOPES) == set()
+
+
+def test_every_scope_and_rule_names_a_real_model():
+    labels = set(access.SCOPES) | {label for label, _ in access.RULES} | set(access.ACTION_PLACES)
+    for label in labels:
+        apps.get_model(label)
+
+
+def test_pupil_level_models_are_the_outcomes_pupil_rows():
+    assert access.PUPIL_LEVEL_MODELS == {
+        "outcomes.pupil",
+        "outcomes.pupilyear",
+        "outcomes.result",
+        "outcomes.teacherassessment",
+        "outcomes.resultimport",
+    }
+
+
+def test_a_rule_cannot_be_declared_twice():
+    with pytest.raises(ImproperlyConfigured):
+        access.register("directory.school", scope=lambda p: None)  # type: ignore[arg-type,return-value]
+    with pytest.raises(ImproperlyConfigured):
+        access.register("directory.school", rules={"manage": lambda p, o: True})
