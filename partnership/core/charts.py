@@ -32,6 +32,8 @@ from typing import Any, Final
 import altair as alt
 import vl_convert
 
+from partnership.core.schoolyear import academic_year_label  # noqa: F401 - charts label years
+
 Spec = dict[str, Any]
 Row = Mapping[str, Any]
 
@@ -70,13 +72,6 @@ def _number(value: Any) -> float | None:
         raise TypeError("A chart figure must be a number, not a bool.")
     number = float(value) if isinstance(value, Decimal | int | float) else float(str(value))
     return None if math.isnan(number) or math.isinf(number) else number
-
-
-def academic_year_label(year: int | str) -> str:
-    """'2022/23' for 2022 (the academic year starting in that autumn); a string is taken as it is."""
-    if isinstance(year, int):
-        return f"{year}/{(year + 1) % 100:02d}"
-    return str(year)
 
 
 def _config(chart: alt.LayerChart | alt.Chart) -> alt.LayerChart | alt.Chart:

@@ -6,12 +6,11 @@ Pupil-level rows belong to one school and are visible only to that school's auth
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from partnership.core.schoolyear import Term, is_summer_born  # noqa: F401
 from partnership.outcomes.upn import validate_upn
 
 
@@ -124,10 +123,7 @@ class Result(models.Model):
 class TeacherAssessment(models.Model):
     """Termly in-year teacher assessment for any year group."""
 
-    class Term(models.TextChoices):
-        AUTUMN = "autumn", "Autumn"
-        SPRING = "spring", "Spring"
-        SUMMER = "summer", "Summer"
+    Term = Term  # the school year's terms (core vocabulary)
 
     class Subject(models.TextChoices):
         READING = "reading", "Reading"
@@ -205,7 +201,3 @@ class ResultImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
-
-
-def is_summer_born(date_of_birth: datetime.date) -> bool:
-    return 4 <= date_of_birth.month <= 8

@@ -20,12 +20,12 @@ from partnership.core.actions import views as action_views
 from partnership.core.exports import pdf_response, xlsx_response
 from partnership.core.pages import crumbs, get_or_deny
 from partnership.core.params import int_param
+from partnership.core.schoolyear import current_academic_year
 from partnership.directory.models import Partnership, School
 from partnership.directory.selectors import partnership_schools
 from partnership.outcomes import analysis, tables
 from partnership.outcomes.analysis import HEADLINE_MEASURES, MEASURE_BY_KEY, Viewpoint, year_text
 from partnership.outcomes.selectors import partnership_threshold, suppression_threshold, suppression_thresholds
-from partnership.plans.models import current_academic_year
 
 
 @login_required

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from partnership.core.schoolyear import Term, academic_year_label, current_academic_year  # noqa: F401
+
 # Ofsted's report-card evaluation areas (from November 2025). Frameworks become data with the
 # self-evaluation module (C6); until then plans tag priorities with these.
 FRAMEWORK_AREAS = [
@@ -32,22 +34,6 @@ class Rag(models.TextChoices):
     AMBER = "amber", "Amber – some concerns"
     GREEN = "green", "Green – on track"
     COMPLETE = "complete", "Complete"
-
-
-class Term(models.TextChoices):
-    AUTUMN = "autumn", "Autumn"
-    SPRING = "spring", "Spring"
-    SUMMER = "summer", "Summer"
-
-
-def academic_year_label(start_year: int) -> str:
-    return f"{start_year}/{str(start_year + 1)[-2:]}"
-
-
-def current_academic_year(day=None) -> int:  # type: ignore[no-untyped-def]
-    """The starting calendar year of the academic year containing `day` (September to August)."""
-    day = day or timezone.localdate()
-    return day.year if day.month >= 9 else day.year - 1
 
 
 class Theme(models.Model):

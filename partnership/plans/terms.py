@@ -1,36 +1,11 @@
-"""The three terms of an English school year, as dates.
-
-Term dates differ by local authority and Easter moves, so the termly review uses fixed, generous
-windows: autumn from 1 September, spring from 1 January, summer from 1 April to the end of August.
-"""
+"""Which term a plan's termly review is for. Terms as dates are core vocabulary
+(`partnership.core.schoolyear`)."""
 
 from __future__ import annotations
 
 import datetime
 
-from partnership.plans.models import Term
-
-TERM_ORDER = [Term.AUTUMN, Term.SPRING, Term.SUMMER]
-
-
-def term_dates(academic_year: int, term: str) -> tuple[datetime.date, datetime.date]:
-    """(first day, first day after) of `term` in the academic year starting in `academic_year`."""
-    if term == Term.AUTUMN:
-        return datetime.date(academic_year, 9, 1), datetime.date(academic_year + 1, 1, 1)
-    if term == Term.SPRING:
-        return datetime.date(academic_year + 1, 1, 1), datetime.date(academic_year + 1, 4, 1)
-    if term == Term.SUMMER:
-        return datetime.date(academic_year + 1, 4, 1), datetime.date(academic_year + 1, 9, 1)
-    raise ValueError(f"Unknown term: {term}")
-
-
-def term_of(day: datetime.date) -> str:
-    """The term a day falls in."""
-    if day.month >= 9:
-        return Term.AUTUMN
-    if day.month <= 3:
-        return Term.SPRING
-    return Term.SUMMER
+from partnership.core.schoolyear import TERM_ORDER, Term, term_dates, term_of  # noqa: F401
 
 
 def current_term_for(academic_year: int, day: datetime.date) -> str:

@@ -26,9 +26,6 @@ STILL_UPWARD = {
     ("accounts/services.py", "directory"),
     # The network page lists a network's meetings.
     ("directory/views.py", "meetings"),
-    # Academic years come from plans until they are core vocabulary.
-    ("outcomes/imports/common.py", "plans"),
-    ("outcomes/views_outcomes.py", "plans"),
 }
 
 

@@ -14,10 +14,11 @@ from typing import Any, NamedTuple
 from django.utils import timezone
 
 from partnership.core.errors import ApplicationError
+from partnership.core.schoolyear import academic_year_label as year_text  # noqa: F401
+from partnership.core.schoolyear import current_academic_year, term_dates
 from partnership.outcomes import rules
 from partnership.outcomes.models import Measure, NonResultCode, TeacherAssessment
 from partnership.outcomes.upn import UpnError, check_upn
-from partnership.plans.models import current_academic_year
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PROBLEMS = 1000  # problems listed one by one; beyond this only the count is kept
@@ -266,17 +267,9 @@ def statutory_results_from(academic_year: int) -> datetime.date:
     return datetime.date(academic_year + 1, 6, 1)
 
 
-# The first day of each term, at the earliest: a termly teacher assessment cannot come before its term.
-TERM_STARTS: dict[str, tuple[int, int, int]] = {
-    TeacherAssessment.Term.AUTUMN: (0, 9, 1),  # (years after the academic year's start, month, day)
-    TeacherAssessment.Term.SPRING: (1, 1, 1),
-    TeacherAssessment.Term.SUMMER: (1, 4, 1),
-}
-
-
 def term_starts(academic_year: int, term: str) -> datetime.date:
-    years, month, day = TERM_STARTS[term]
-    return datetime.date(academic_year + years, month, day)
+    """The first day of a term, at the earliest: a termly teacher assessment cannot come before it."""
+    return term_dates(academic_year, term)[0]
 
 
 def check_statutory_result_possible(measure: str, academic_year: int, *, today: datetime.date) -> None:
@@ -361,10 +354,6 @@ def clean_judgement(text: str) -> str:
         f"'{_short(text.strip())}' is not a teacher assessment: WTS (working towards), EXS (expected) "
         "or GDS (greater depth)"
     )
-
-
-def year_text(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 def _short(text: str, limit: int = 40) -> str:
