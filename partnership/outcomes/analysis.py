@@ -316,6 +316,16 @@ class Source:
         )
 
 
+def school_source(table: dict[CountKey, Counts], school_id: int, view: Viewpoint) -> Source:
+    """One school's figures from `count_results`, as this viewer sees them: the same on the school's
+    own page, on every partnership's board and in the API."""
+
+    def counts(each: int, measure: str, group: str) -> Counts:
+        return table.get((school_id, each, measure, group), ZERO)
+
+    return Source(counts, view)
+
+
 @dataclass
 class MeasureRow:
     """One measure for one school (or the partnership): this year's figure, the higher standard,
@@ -484,12 +494,8 @@ def school_outcomes(school: Any, year: int, view: Viewpoint, *, nationals: Natio
     """Every measure the school has results for, its groups, gaps and flags (two queries)."""
     nationals = nationals or Nationals()
     table = count_results([school.pk], three_years(year))
-
-    def counts(each: int, measure: str, group: str) -> Counts:
-        return table.get((school.pk, each, measure, group), ZERO)
-
-    source = Source(counts, view)
-    strict = Source(counts, Viewpoint(threshold=view.threshold))  # flags ignore small groups, even for staff
+    source = school_source(table, school.pk, view)
+    strict = school_source(table, school.pk, Viewpoint(threshold=view.threshold))  # flags ignore small groups
     present = {key[2] for key in table}
     measures = [m for m in MEASURES if m.key in present]
     rows = [measure_row(source, m, year, nationals) for m in measures]
@@ -510,6 +516,22 @@ def revealing(sources: Sequence[Source], year: int, measure: str) -> set[str]:
             hidden_sizes[group].append(source.counts(year, measure, group).n)
             strictest[group] = max(strictest[group], source.view.threshold)
     return {group for group, sizes in hidden_sizes.items() if stats.hidden_parts_revealed(sizes, strictest[group])}
+
+
+def board_sources(
+    table: dict[CountKey, Counts], school_ids: Sequence[int], views: Sequence[Viewpoint], whole: Viewpoint
+) -> tuple[list[Source], Source]:
+    """A board of schools side by side and the partnership as a whole: each school's figures as on its
+    own page (`views`, one per school), and the partnership's (`whole`: nobody's own school) with the
+    secondary suppression that keeps the schools' hidden figures hidden."""
+    sources = [school_source(table, pk, view) for pk, view in zip(school_ids, views, strict=True)]
+    ids = list(school_ids)
+
+    def summed(each: int, measure: str, group: str) -> Counts:
+        return total(table, ids, each, measure, group)
+
+    partnership = Source(summed, whole, also_hidden=lambda each, measure: revealing(sources, each, measure))
+    return sources, partnership
 
 
 @dataclass
@@ -548,31 +570,25 @@ def partnership_outcomes(
     nationals = nationals or Nationals()
     ids = [s.pk for s in schools]
     table = count_results(ids, three_years(year), [m.key for m in measures])
-    whole = Viewpoint(threshold=threshold)
+    views = [
+        Viewpoint(
+            threshold=max(threshold, school_thresholds.get(school.pk, threshold)),
+            show_small=bool(sees_unsuppressed(school.pk)),
+        )
+        for school in schools
+    ]
+    sources, partnership = board_sources(table, ids, views, Viewpoint(threshold=threshold))
     columns = []
-    sources: list[Source] = []
     all_flags: list[Flag] = []
-    for school in schools:
-        own_threshold = max(threshold, school_thresholds.get(school.pk, threshold))
-        view = Viewpoint(threshold=own_threshold, show_small=bool(sees_unsuppressed(school.pk)))
-
-        def counts(each: int, measure: str, group: str, school_id: int = school.pk) -> Counts:
-            return table.get((school_id, each, measure, group), ZERO)
-
-        source = Source(counts, view)
-        sources.append(source)
+    for school, source, view in zip(schools, sources, views, strict=True):
         rows = {m.key: measure_row(source, m, year, nationals) for m in measures}
         gaps = gap_rows(source, measures, year, GAPS[:1])[0]
-        strict_view = Viewpoint(threshold=own_threshold)  # flags ignore small groups
-        strict = gap_rows(Source(counts, strict_view), measures, year, GAPS[:1])[0]
-        flags = flags_for(school.pk, school.name, list(rows.values()), strict, year, own_threshold)
+        strict_view = Viewpoint(threshold=view.threshold)  # flags ignore small groups
+        strict = gap_rows(school_source(table, school.pk, strict_view), measures, year, GAPS[:1])[0]
+        flags = flags_for(school.pk, school.name, list(rows.values()), strict, year, view.threshold)
         all_flags.extend(flags)
         columns.append(SchoolColumn(school, rows, {m.key: gap for m, gap, _ in gaps.by_measure}, flags))
 
-    def summed(each: int, measure: str, group: str) -> Counts:
-        return total(table, ids, each, measure, group)
-
-    partnership = Source(summed, whole, also_hidden=lambda each, measure: revealing(sources, each, measure))
     partnership_rows = {m.key: measure_row(partnership, m, year, nationals) for m in measures}
     partnership_gaps = gap_rows(partnership, measures, year, GAPS[:1])[0]
     return PartnershipOutcomes(
