@@ -1,0 +1,154 @@
+"""What a viewer of a Raising Achievement Board can work out: no hidden figure, exactly.
+
+The board shows, for one measure and year, every school's figure for every pupil group and the
+partnership's. The viewer knows every shown number (pupils, and pupils meeting the measure) and every
+relation between them: within a school or the partnership, the groups that add up (all pupils =
+disadvantaged + not; SEN = SEN support + EHC plan...); across the board, the schools adding up to the
+partnership, group by group. A hidden figure is worked out exactly when those linear equations fix
+its value: when its unit vector lies in the row space of the equations restricted to the hidden
+unknowns, that is when every solution of the homogeneous system leaves it unchanged (its row of a
+null-space basis is zero). The check here uses scipy's null space, independently of the exact
+arithmetic in `outcomes/stats.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.linalg import null_space
+
+from partnership.outcomes.analysis import (
+    GROUPS,
+    MEASURE_BY_KEY,
+    PARTITIONS,
+    Counts,
+    Viewpoint,
+    board_sources,
+    school_source,
+)
+
+YEAR = 2024
+MEASURE = MEASURE_BY_KEY["ks2_rwm"]
+GROUP_KEYS = [g.key for g in GROUPS]
+
+
+@dataclass(frozen=True)
+class Pupil:
+    disadvantaged: bool
+    sen: str  # "N" none, "K" SEN support, "E" EHC plan
+    eal: bool
+    girl: bool
+    summer_born: bool
+    met: bool
+
+    def groups(self) -> set[str]:
+        found = {"all"}
+        found.add("disadvantaged" if self.disadvantaged else "not_disadvantaged")
+        found |= {"N": {"no_sen"}, "K": {"sen", "sen_support"}, "E": {"sen", "ehcp"}}[self.sen]
+        found.add("eal" if self.eal else "not_eal")
+        found.add("girls" if self.girl else "boys")
+        found.add("summer_born" if self.summer_born else "not_summer_born")
+        return found
+
+
+def counts_of(pupils: list[Pupil]) -> dict[str, Counts]:
+    counts = {g: Counts() for g in GROUP_KEYS}
+    for pupil in pupils:
+        for group in pupil.groups():
+            counts[group] = counts[group] + Counts(1, int(pupil.met), 0)
+    return counts
+
+
+pupils = st.builds(
+    Pupil,
+    disadvantaged=st.booleans(),
+    sen=st.sampled_from("NKE"),
+    eal=st.booleans(),
+    girl=st.booleans(),
+    summer_born=st.booleans(),
+    met=st.booleans(),
+)
+
+
+def relations(columns: int) -> list[tuple[tuple[int, str], list[tuple[int, str]]]]:
+    """Every (whole, parts) the viewer knows holds: columns 0..columns-2 are schools, the last is the
+    partnership."""
+    partnership = columns - 1
+    within = [
+        ((c, parent), [(c, child) for child in children]) for c in range(columns) for parent, children in PARTITIONS
+    ]
+    across = [((partnership, g), [(c, g) for c in range(partnership)]) for g in GROUP_KEYS]
+    return within + across
+
+
+def worked_out(known: dict[tuple[int, str], int | None], truth: dict[tuple[int, str], int], columns: int) -> set:
+    """The hidden cells (value None in `known`) whose value the equations fix."""
+    cells = [(c, g) for c in range(columns) for g in GROUP_KEYS]
+    index = {cell: i for i, cell in enumerate(cells)}
+    matrix = np.zeros((len(relations(columns)), len(cells)))
+    for row, (whole, parts) in enumerate(relations(columns)):
+        matrix[row, index[whole]] = 1
+        for part in parts:
+            matrix[row, index[part]] -= 1
+    # The modelled relations do hold for the real figures, and the shown figures are the real ones.
+    assert not (matrix @ np.array([truth[cell] for cell in cells])).any()
+    assert all(known[cell] in (None, truth[cell]) for cell in cells)
+    hidden = [cell for cell in cells if known[cell] is None]
+    if not hidden:
+        return set()
+    free = null_space(matrix[:, [index[cell] for cell in hidden]])
+    if free.size == 0:
+        return set(hidden)
+    return {cell for cell, row in zip(hidden, free, strict=True) if np.abs(row).max() < 1e-9}
+
+
+def shown(source, group: str) -> tuple[int | None, int | None]:
+    figure = source.figure(YEAR, MEASURE, group, None)
+    return figure.denominator, figure.numerator
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    cohorts=st.lists(st.lists(pupils, max_size=24), min_size=1, max_size=4),
+    data=st.data(),
+    threshold=st.integers(6, 8),
+)
+def test_no_hidden_figure_on_a_board_can_be_worked_out(cohorts, data, threshold):
+    schools = len(cohorts)
+    thresholds = [data.draw(st.integers(threshold, threshold + 3), label="school threshold") for _ in cohorts]
+    own = data.draw(st.sampled_from([None, *range(schools)]), label="viewer's own school")
+    counts = [counts_of(cohort) for cohort in cohorts]
+    table = {(i, YEAR, MEASURE.key, g): c for i, by_group in enumerate(counts) for g, c in by_group.items() if c.n}
+    views = [Viewpoint(threshold=t, show_small=i == own) for i, t in enumerate(thresholds)]
+    sources, partnership = board_sources(table, list(range(schools)), views, Viewpoint(threshold=threshold))
+    columns = schools + 1
+    every = [*sources, partnership]
+    whole = {g: sum((c[g] for c in counts), Counts()) for g in GROUP_KEYS}
+    all_counts = [*counts, whole]
+
+    figures = {(c, g): shown(source, g) for c, source in enumerate(every) for g in GROUP_KEYS}
+    for quantity, pick in (("pupils", 0), ("meeting the measure", 1)):
+        known = {cell: pair[pick] for cell, pair in figures.items()}
+        truth = {
+            (c, g): (all_counts[c][g].n, all_counts[c][g].expected)[pick] for c in range(columns) for g in GROUP_KEYS
+        }
+        leaks = worked_out(known, truth, columns)
+        board = {c: {g: (all_counts[c][g].n, all_counts[c][g].expected) for g in GROUP_KEYS} for c in range(columns)}
+        assert not leaks, f"hidden {quantity} worked out: {sorted(leaks)}; (pupils, meeting) by column: {board}"
+
+    for c in range(schools):
+        # A school is shown on the board exactly as on its own page, to the same viewer ...
+        page = school_source(table, c, views[c])
+        assert {g: shown(page, g) for g in GROUP_KEYS} == {g: figures[c, g] for g in GROUP_KEYS}
+        # ... and only its own staff see its small groups.
+        if c != own:
+            assert all(figures[c, g] == (None, None) for g in GROUP_KEYS if 0 < counts[c][g].n < thresholds[c])
+    # A small partnership group is hidden, unless every one of its pupils is at the viewer's own school
+    # (then the viewer knows it already).
+    for g in GROUP_KEYS:
+        outside = whole[g].n - (counts[own][g].n if own is not None else 0)
+        if 0 < whole[g].n < threshold and outside:
+            assert figures[schools, g] == (None, None)
