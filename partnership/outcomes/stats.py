@@ -546,21 +546,24 @@ def hidden_in_total(
     pupils by group (every group, in a fixed order). The schools' hidden groups stay as they are, so a
     school is shown the same on every page; only the total is hidden further:
 
-    1. a total the viewer knows anyway (no school's figure for the group is hidden) is shown;
-    2. every other group of 1 to threshold-1 pupils is hidden;
-    3. until nothing changes: a total whose schools' hidden figures are one school, or several that
+    1. every group of 1 to threshold-1 pupils is hidden;
+    2. until nothing changes: a total whose schools' hidden figures are one school, or several that
        together have fewer pupils than the strictest of their thresholds, is hidden
        (`hidden_parts_revealed`); complementary suppression over sets within the total
        (`_close_over_sets`); and while any hidden figure, a school's or the total's, could be worked
        out exactly from the shown figures and the relations across the board, one more total hidden
        (`_choose`, as for a column).
 
-    Hiding every total the viewer does not know anyway leaves each school's figures bound only by its
-    own partitions, so the loop always ends with nothing that can be worked out."""
+    A total the viewer knows anyway (no school's figure for the group is hidden from them, so it is the
+    sum of figures they see) is hidden when small or by the rule over sets (a small one is possible only
+    when all its pupils are at the viewer's own school), but it protects nothing: the exact working-out
+    counts it as known and never hides another total for it. Hiding every other total leaves each
+    school's figures bound only by its own partitions, so the loop always ends with nothing that can
+    be worked out."""
     layout = _layout(tuple(total), tuple(partitions))
     hidden_by_school = [frozenset(hidden) for _, hidden, _ in schools]
     hideable = {g for g in layout.groups if any(g in hidden for hidden in hidden_by_school)}
-    hidden = {g for g in hideable if 0 < total[g] < threshold}
+    hidden = {g for g in layout.groups if 0 < total[g] < threshold}
     board = _Board(layout, hidden_by_school)
     prefer = _preference(layout, total)
     while True:
@@ -571,16 +574,16 @@ def hidden_in_total(
             strictest = max([threshold] + [own for _, own in parts])
             if hidden_parts_revealed([n for n, _ in parts], strictest):
                 hidden.add(group)
-        if _close_over_sets(layout, tuple(partitions), total, hidden, threshold, hideable.__contains__):
+        if _close_over_sets(layout, tuple(partitions), total, hidden, threshold, lambda group: True):
             continue
-        worked_out = board.worked_out(hidden)
+        worked_out = board.worked_out(hidden & hideable)
         if not worked_out:
             return frozenset(hidden)
         target, involved = next(iter(worked_out.items()))
         candidates = sorted(hideable - hidden, key=prefer)
 
         def still_worked_out(more: set[str], target: tuple[int | None, str] = target) -> bool:
-            return target in board.worked_out(hidden | more)
+            return target in board.worked_out((hidden | more) & hideable)
 
         hidden.add(_choose(candidates, layout.headline, still_worked_out, involved))
 
