@@ -365,12 +365,13 @@ def _close_over_sets(
     sizes: dict[str, int],
     hidden: set[str],
     threshold: int,
-    hideable: Callable[[str], bool],
+    known: Callable[[str], bool] = lambda group: False,
 ) -> bool:
     """Complementary suppression over sets, in one column: a shown whole may have no hidden part, or at
     least two that together hold at least `threshold` pupils (`hidden_parts_revealed`); otherwise one
-    more part is hidden, or the whole. A hidden whole whose parts are all shown has a part hidden. Only
-    `hideable` groups are hidden (the others the viewer knows anyway). True when anything was hidden."""
+    more part is hidden (the smallest), or when every part is hidden, the whole. A hidden whole whose
+    parts are all shown has a part hidden. Groups the viewer knows anyway (`known`) are hidden for this
+    only when nothing else will do, since hiding them protects nothing. True when anything was hidden."""
     prefer = _preference(layout, sizes)
     added = False
     changed = True
@@ -384,12 +385,12 @@ def _close_over_sets(
                 revealed = hidden_parts_revealed(hidden_sizes, threshold)
             if not revealed:
                 continue
-            candidates = sorted((p for p in parts if p not in hidden and hideable(p)), key=prefer)
-            if not candidates and whole not in hidden and hideable(whole):
-                candidates = [whole]
-            if candidates:
-                hidden.add(candidates[0])
-                changed = added = True
+            shown = sorted((p for p in parts if p not in hidden), key=prefer)
+            whole_shown = [] if whole in hidden else [whole]
+            candidates = [p for p in shown if not known(p)] + [w for w in whole_shown if not known(w)]
+            candidates += [p for p in shown if known(p)] + [w for w in whole_shown if known(w)]
+            hidden.add(candidates[0])
+            changed = added = True
     return added
 
 
@@ -432,7 +433,7 @@ def _hidden_in_column(
     layout = _layout(tuple(sizes), partitions)
     hidden = {g for g, n in sizes.items() if 0 < n < threshold}
     while True:
-        _close_over_sets(layout, partitions, sizes, hidden, threshold, lambda group: True)
+        _close_over_sets(layout, partitions, sizes, hidden, threshold)
         worked_out = _worked_out_in_column(layout, hidden)
         if not worked_out:
             return frozenset(hidden)
@@ -574,7 +575,7 @@ def hidden_in_total(
             strictest = max([threshold] + [own for _, own in parts])
             if hidden_parts_revealed([n for n, _ in parts], strictest):
                 hidden.add(group)
-        if _close_over_sets(layout, tuple(partitions), total, hidden, threshold, lambda group: True):
+        if _close_over_sets(layout, tuple(partitions), total, hidden, threshold, lambda group: group not in hideable):
             continue
         worked_out = board.worked_out(hidden & hideable)
         if not worked_out:

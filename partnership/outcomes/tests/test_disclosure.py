@@ -110,26 +110,19 @@ def shown(source, group: str) -> tuple[int | None, int | None]:
     return figure.denominator, figure.numerator
 
 
-@settings(max_examples=400, deadline=None)
-@given(
-    cohorts=st.lists(st.lists(pupils, max_size=24), min_size=1, max_size=4),
-    data=st.data(),
-    threshold=st.integers(6, 8),
-)
-def test_no_hidden_figure_on_a_board_can_be_worked_out(cohorts, data, threshold):
+def check_board(cohorts: list[list[Pupil]], thresholds: list[int], threshold: int, own: int | None) -> dict:
+    """Build the board as the dashboard does, check everything a viewer sees of it, and return the
+    figures shown: (pupils, meeting) or (None, None) by (column, group), the partnership last."""
     schools = len(cohorts)
-    thresholds = [data.draw(st.integers(threshold, threshold + 3), label="school threshold") for _ in cohorts]
-    own = data.draw(st.sampled_from([None, *range(schools)]), label="viewer's own school")
     counts = [counts_of(cohort) for cohort in cohorts]
     table = {(i, YEAR, MEASURE.key, g): c for i, by_group in enumerate(counts) for g, c in by_group.items() if c.n}
     views = [Viewpoint(threshold=t, show_small=i == own) for i, t in enumerate(thresholds)]
     sources, partnership = board_sources(table, list(range(schools)), views, Viewpoint(threshold=threshold))
     columns = schools + 1
-    every = [*sources, partnership]
     whole = {g: sum((c[g] for c in counts), Counts()) for g in GROUP_KEYS}
     all_counts = [*counts, whole]
 
-    figures = {(c, g): shown(source, g) for c, source in enumerate(every) for g in GROUP_KEYS}
+    figures = {(c, g): shown(source, g) for c, source in enumerate([*sources, partnership]) for g in GROUP_KEYS}
     # A partnership figure whose every school's figure is shown is their sum: the viewer knows it even
     # when it stays hidden (a small group all at the viewer's own school), so it counts as known.
     known_anyway = {
@@ -155,3 +148,57 @@ def test_no_hidden_figure_on_a_board_can_be_worked_out(cohorts, data, threshold)
             assert all(figures[c, g] == (None, None) for g in GROUP_KEYS if 0 < counts[c][g].n < thresholds[c])
     # A small partnership group is always hidden, even when all its pupils are at the viewer's own school.
     assert all(figures[schools, g] == (None, None) for g in GROUP_KEYS if 0 < whole[g].n < threshold)
+    return figures
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    cohorts=st.lists(st.lists(pupils, max_size=24), min_size=1, max_size=4),
+    data=st.data(),
+    threshold=st.integers(6, 8),
+)
+def test_no_hidden_figure_on_a_board_can_be_worked_out(cohorts, data, threshold):
+    """Random boards of 1-4 schools, 0-24 pupils each (so many groups of 0-10), each school's threshold at
+    least the partnership's, seen by an outsider or by the staff of one school."""
+    thresholds = [data.draw(st.integers(threshold, threshold + 3), label="school threshold") for _ in cohorts]
+    own = data.draw(st.sampled_from([None, *range(len(cohorts))]), label="viewer's own school")
+    check_board(cohorts, thresholds, threshold, own)
+
+
+def boys(sen: str, count: int) -> list[Pupil]:
+    return [Pupil(False, sen, False, False, False, False) for _ in range(count)]
+
+
+def hidden_in(figures: dict, column: int) -> set[str]:
+    return {g for g in GROUP_KEYS if figures[column, g] == (None, None)}
+
+
+def test_a_total_that_is_the_sum_of_shown_schools_does_not_protect_anything():
+    """Six SEN support pupils and two with no SEN at one school, one pupil with an EHC plan at another.
+    The partnership's EHC plan total (1) is hidden. Hiding its SEN support total (6) beside it protected
+    nothing, since both schools show theirs (6 and none), so SEN 7 minus 6 gave the 1 away: the SEN
+    total is hidden instead, and with it no SEN (else all pupils minus no SEN would give SEN back)."""
+    figures = check_board([boys("K", 6) + boys("N", 2), boys("E", 1)], [6, 6], 6, None)
+    assert hidden_in(figures, 0) == {"sen", "ehcp", "no_sen"}  # the school's 2 with no SEN
+    assert figures[1, "sen_support"] == figures[1, "no_sen"] == (0, 0)  # the other shows only its nones
+    assert {"ehcp", "sen", "no_sen"} <= hidden_in(figures, 2)
+    assert figures[2, "sen_support"] == (6, 0)
+    # The lone pupil's school hides its "all pupils", so the partnership's does too (9 minus 8 would give it).
+    assert "all" in hidden_in(figures, 1) and "all" in hidden_in(figures, 2)
+
+
+def test_a_chain_across_schools_and_groups_gives_nothing_away():
+    """Three SEN support pupils and two with no SEN at one school, three SEN support pupils at another:
+    every group is small, so each school hides all it has. The partnership hid its 2 no-SEN pupils, its
+    SEN total and (for form) its EHC plan total, but showed SEN support (6): both schools show no EHC
+    plans, so SEN = SEN support + 0, all pupils (8) minus SEN gave the 2 with no SEN, and with the other
+    school's none, the first school's 2. SEN support is hidden now, and the EHC plan total, known to be
+    none anyway, is shown."""
+    figures = check_board([boys("K", 3) + boys("N", 2), boys("K", 3)], [6, 6], 6, None)
+    assert hidden_in(figures, 0) == {"all", "not_disadvantaged", "sen", "sen_support", "no_sen"} | {
+        "not_eal",
+        "boys",
+        "not_summer_born",
+    }
+    assert figures[2, "all"] == (8, 0) and figures[2, "ehcp"] == (0, 0)
+    assert {"no_sen", "sen", "sen_support"} <= hidden_in(figures, 2)
