@@ -439,14 +439,11 @@ def _hidden_in_column(
             return frozenset(hidden)
         target, involved = next(iter(worked_out.items()))
         candidates = sorted((g for g in layout.groups if g not in hidden), key=_preference(layout, sizes))
-        hidden.add(
-            _choose(
-                candidates,
-                layout.headline,
-                lambda more, target=target: target in _worked_out_in_column(layout, hidden | more),
-                involved,
-            )
-        )
+
+        def still_worked_out(more: set[str], target: str = target) -> bool:
+            return target in _worked_out_in_column(layout, hidden | more)
+
+        hidden.add(_choose(candidates, layout.headline, still_worked_out, involved))
 
 
 @lru_cache(maxsize=4096)
