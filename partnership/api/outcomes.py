@@ -39,7 +39,7 @@ from partnership.core.exports import PLAIN_TEXT_HELP
 from partnership.directory.models import Partnership, School
 from partnership.directory.selectors import partnership_schools
 from partnership.outcomes import analysis, stats
-from partnership.outcomes.analysis import GROUPS, MEASURES, Counts, Viewpoint, year_text
+from partnership.outcomes.analysis import GROUPS, MEASURES, Viewpoint, year_text
 from partnership.outcomes.models import Measure, Pupil, PupilYear, Result, TeacherAssessment
 from partnership.outcomes.selectors import partnership_threshold, suppression_threshold, suppression_thresholds
 
@@ -171,29 +171,15 @@ def _results(
         measure_keys = [m.key for m in MEASURES if m.key in present]
     measures = [analysis.MEASURE_BY_KEY[key] for key in measure_keys]
     nationals = analysis.Nationals()
-    results = []
-    sources = []
     own_thresholds = suppression_thresholds(ids)  # a school is never shown more openly here than alone
-    for school in schools:
-        own = max(threshold, own_thresholds[school.pk])
-        view = Viewpoint(threshold=own, show_small=unsuppressed[school.pk])
-
-        def counts(each: int, measure: str, group: str, school_id: int = school.pk) -> Counts:
-            return table.get((school_id, each, measure, group), analysis.ZERO)
-
-        source = analysis.Source(counts, view)
-        sources.append(source)
+    views = [Viewpoint(threshold=max(threshold, own_thresholds[s.pk]), show_small=unsuppressed[s.pk]) for s in schools]
+    # The partnership as a whole is nobody's own school: suppressed below the threshold, and wherever
+    # it would reveal what is hidden of the schools (the same board as the dashboard's).
+    sources, whole = analysis.board_sources(table, ids, views, Viewpoint(threshold=threshold))
+    results: list[dict[str, Any]] = []
+    for school, source in zip(schools, sources, strict=True):
         results += _rows(source, school.slug, year, measures, groups, nationals)
     if with_total:
-
-        def summed(each: int, measure: str, group: str) -> Counts:
-            return analysis.total(table, ids, each, measure, group)
-
-        # The partnership as a whole is nobody's own school: suppressed below the threshold, and
-        # wherever it would reveal the one school hidden from this caller.
-        whole = analysis.Source(
-            summed, Viewpoint(threshold=threshold), also_hidden=lambda each, m: analysis.revealing(sources, each, m)
-        )
         results += _rows(whole, None, year, measures, groups, nationals)
     return results
 

@@ -239,45 +239,27 @@ PARTITIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 HIDDEN_LABEL = "hidden to protect a small group"
 
 
-def hidden_groups(n_by_group: dict[str, int], view: Viewpoint, also: Iterable[str] = ()) -> set[str]:
-    """The groups to hide from this viewer: those of 1 to threshold-1 pupils (primary), `also`
-    (e.g. a partnership total that would reveal hidden schools), and then, until nothing changes, the
-    smallest other part of any shown whole whose hidden parts could be worked out from it
-    (`stats.hidden_parts_revealed`: one hidden part, or hidden parts that together are a small group),
-    and the smallest part of any hidden whole whose parts are all shown (it would be their sum)."""
+def hidden_groups(n_by_group: dict[str, int], view: Viewpoint) -> set[str]:
+    """The groups of one school to hide from this viewer (none from its own staff): those of 1 to
+    threshold-1 pupils and every group that would let them be worked out (`stats.hidden_in_column`)."""
     if view.show_small:
-        return set(also)
-    hidden = {g for g, n in n_by_group.items() if 0 < n < view.threshold} | set(also)
-    changed = bool(hidden)
-    while changed:
-        changed = False
-        for parent, children in PARTITIONS:
-            sizes = [n_by_group.get(c, 0) for c in children if c in hidden]
-            if parent in hidden:
-                revealed = not sizes  # a hidden whole whose parts are all shown is their sum
-            else:
-                revealed = stats.hidden_parts_revealed(sizes, view.threshold)
-            if not revealed:
-                continue
-            shown = sorted((c for c in children if c not in hidden), key=lambda c: (n_by_group.get(c, 0), c))
-            hidden.add(shown[0] if shown else parent)
-            changed = True
-    return hidden
+        return set()
+    return set(stats.hidden_in_column(n_by_group, PARTITIONS, view.threshold))
 
 
 def figure(
-    counts: Counts, national: float | None, view: Viewpoint, *, higher: bool = False, hidden: bool = False
+    counts: Counts, national: float | None, view: Viewpoint, *, higher: bool = False, hidden: bool
 ) -> stats.Figure:
-    """One group's figure. No pupils at all is said as "no pupils" to everyone (an infant school
-    has no KS2 results): there is nobody to identify. Groups under the threshold are suppressed, and
-    `hidden` ones (complementary suppression) carry no numbers either."""
+    """One group's figure. `hidden` (from `Source.hidden`, which hides every small group the viewer may
+    not see) decides: a hidden figure carries no numbers at all, labelled "fewer than 6 pupils" or, when
+    hidden only to protect a small group, HIDDEN_LABEL; a shown one is shown in full, with "no pupils"
+    for none at all (an infant school has no KS2 results: there is nobody to identify)."""
     if hidden:
         small = 0 < counts.n < view.threshold
         label = stats.suppressed_label(view.threshold) if small else HIDDEN_LABEL
         return stats.Figure(None, None, None, None, None, national, None, True, label)
     successes = counts.higher if higher else counts.expected
-    show_small = view.show_small or counts.n == 0
-    return stats.figure_for(successes, counts.n, national, suppressed_below=view.threshold, show_small=show_small)
+    return stats.figure_for(successes, counts.n, national, suppressed_below=view.threshold, show_small=True)
 
 
 CountsFor = Callable[[int, str, str], Counts]  # (year, measure, group) -> Counts
@@ -286,22 +268,27 @@ CountsFor = Callable[[int, str, str], Counts]  # (year, measure, group) -> Count
 class Source:
     """The counts for one school, or for the partnership as a whole, as one viewer may see them:
     every figure shown anywhere is made here, so suppression is applied the same way everywhere.
-    `also_hidden(year, measure)` adds groups to hide (the partnership total's secondary suppression)."""
+    A school's hidden groups are its own (`hidden_groups`); `hidden_by(year, measure)` decides them
+    instead for the partnership as a whole, whose figures depend on the schools' (`board_sources`)."""
 
     def __init__(
-        self, counts: CountsFor, view: Viewpoint, also_hidden: Callable[[int, str], set[str]] | None = None
+        self, counts: CountsFor, view: Viewpoint, hidden_by: Callable[[int, str], set[str]] | None = None
     ) -> None:
         self.counts = counts
         self.view = view
-        self.also_hidden = also_hidden
+        self.hidden_by = hidden_by
         self._hidden: dict[tuple[int, str], set[str]] = {}
+
+    def n_by_group(self, year: int, measure: str) -> dict[str, int]:
+        return {g.key: self.counts(year, measure, g.key).n for g in GROUPS}
 
     def hidden(self, year: int, measure: str) -> set[str]:
         key = (year, measure)
         if key not in self._hidden:
-            n_by_group = {g.key: self.counts(year, measure, g.key).n for g in GROUPS}
-            also = self.also_hidden(year, measure) if self.also_hidden else ()
-            self._hidden[key] = hidden_groups(n_by_group, self.view, also)
+            if self.hidden_by is not None:
+                self._hidden[key] = self.hidden_by(year, measure)
+            else:
+                self._hidden[key] = hidden_groups(self.n_by_group(year, measure), self.view)
         return self._hidden[key]
 
     def figure(
@@ -314,6 +301,16 @@ class Source:
             higher=higher,
             hidden=group in self.hidden(year, measure.key),
         )
+
+
+def school_source(table: dict[CountKey, Counts], school_id: int, view: Viewpoint) -> Source:
+    """One school's figures from `count_results`, as this viewer sees them: the same on the school's
+    own page, on every partnership's board and in the API."""
+
+    def counts(each: int, measure: str, group: str) -> Counts:
+        return table.get((school_id, each, measure, group), ZERO)
+
+    return Source(counts, view)
 
 
 @dataclass
@@ -484,12 +481,8 @@ def school_outcomes(school: Any, year: int, view: Viewpoint, *, nationals: Natio
     """Every measure the school has results for, its groups, gaps and flags (two queries)."""
     nationals = nationals or Nationals()
     table = count_results([school.pk], three_years(year))
-
-    def counts(each: int, measure: str, group: str) -> Counts:
-        return table.get((school.pk, each, measure, group), ZERO)
-
-    source = Source(counts, view)
-    strict = Source(counts, Viewpoint(threshold=view.threshold))  # flags ignore small groups, even for staff
+    source = school_source(table, school.pk, view)
+    strict = school_source(table, school.pk, Viewpoint(threshold=view.threshold))  # flags ignore small groups
     present = {key[2] for key in table}
     measures = [m for m in MEASURES if m.key in present]
     rows = [measure_row(source, m, year, nationals) for m in measures]
@@ -499,17 +492,25 @@ def school_outcomes(school: Any, year: int, view: Viewpoint, *, nationals: Natio
     return SchoolOutcomes(year, rows, group_rows(source, measures, year, nationals), gaps, flags, view, measures)
 
 
-def revealing(sources: Sequence[Source], year: int, measure: str) -> set[str]:
-    """Groups whose partnership total must be hidden: those where the total minus the schools shown
-    would reveal the schools hidden (`stats.hidden_parts_revealed`: one school hidden, or hidden schools
-    that together have fewer pupils than the strictest of their thresholds)."""
-    hidden_sizes: dict[str, list[int]] = defaultdict(list)
-    strictest: dict[str, int] = defaultdict(int)
-    for source in sources:
-        for group in source.hidden(year, measure):
-            hidden_sizes[group].append(source.counts(year, measure, group).n)
-            strictest[group] = max(strictest[group], source.view.threshold)
-    return {group for group, sizes in hidden_sizes.items() if stats.hidden_parts_revealed(sizes, strictest[group])}
+def board_sources(
+    table: dict[CountKey, Counts], school_ids: Sequence[int], views: Sequence[Viewpoint], whole: Viewpoint
+) -> tuple[list[Source], Source]:
+    """A board of schools side by side and the partnership as a whole: each school's figures exactly as
+    on its own page (`views`, one per school), and the partnership's (`whole`: nobody's own school),
+    hidden further wherever it would let the viewer work out a figure hidden on the board
+    (`stats.hidden_in_total`)."""
+    sources = [school_source(table, pk, view) for pk, view in zip(school_ids, views, strict=True)]
+    ids = list(school_ids)
+
+    def summed(each: int, measure: str, group: str) -> Counts:
+        return total(table, ids, each, measure, group)
+
+    def hidden_in_total(each: int, measure: str) -> set[str]:
+        schools = [(s.n_by_group(each, measure), s.hidden(each, measure), s.view.threshold) for s in sources]
+        whole_n = {g.key: summed(each, measure, g.key).n for g in GROUPS}
+        return set(stats.hidden_in_total(schools, whole_n, PARTITIONS, whole.threshold))
+
+    return sources, Source(summed, whole, hidden_by=hidden_in_total)
 
 
 @dataclass
@@ -548,31 +549,25 @@ def partnership_outcomes(
     nationals = nationals or Nationals()
     ids = [s.pk for s in schools]
     table = count_results(ids, three_years(year), [m.key for m in measures])
-    whole = Viewpoint(threshold=threshold)
+    views = [
+        Viewpoint(
+            threshold=max(threshold, school_thresholds.get(school.pk, threshold)),
+            show_small=bool(sees_unsuppressed(school.pk)),
+        )
+        for school in schools
+    ]
+    sources, partnership = board_sources(table, ids, views, Viewpoint(threshold=threshold))
     columns = []
-    sources: list[Source] = []
     all_flags: list[Flag] = []
-    for school in schools:
-        own_threshold = max(threshold, school_thresholds.get(school.pk, threshold))
-        view = Viewpoint(threshold=own_threshold, show_small=bool(sees_unsuppressed(school.pk)))
-
-        def counts(each: int, measure: str, group: str, school_id: int = school.pk) -> Counts:
-            return table.get((school_id, each, measure, group), ZERO)
-
-        source = Source(counts, view)
-        sources.append(source)
+    for school, source, view in zip(schools, sources, views, strict=True):
         rows = {m.key: measure_row(source, m, year, nationals) for m in measures}
         gaps = gap_rows(source, measures, year, GAPS[:1])[0]
-        strict_view = Viewpoint(threshold=own_threshold)  # flags ignore small groups
-        strict = gap_rows(Source(counts, strict_view), measures, year, GAPS[:1])[0]
-        flags = flags_for(school.pk, school.name, list(rows.values()), strict, year, own_threshold)
+        strict_view = Viewpoint(threshold=view.threshold)  # flags ignore small groups
+        strict = gap_rows(school_source(table, school.pk, strict_view), measures, year, GAPS[:1])[0]
+        flags = flags_for(school.pk, school.name, list(rows.values()), strict, year, view.threshold)
         all_flags.extend(flags)
         columns.append(SchoolColumn(school, rows, {m.key: gap for m, gap, _ in gaps.by_measure}, flags))
 
-    def summed(each: int, measure: str, group: str) -> Counts:
-        return total(table, ids, each, measure, group)
-
-    partnership = Source(summed, whole, also_hidden=lambda each, measure: revealing(sources, each, measure))
     partnership_rows = {m.key: measure_row(partnership, m, year, nationals) for m in measures}
     partnership_gaps = gap_rows(partnership, measures, year, GAPS[:1])[0]
     return PartnershipOutcomes(

@@ -18,7 +18,7 @@ depend on scipy; the tests cross-check every function against scipy.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -255,6 +255,335 @@ def hidden_parts_revealed(hidden_sizes: Sequence[int], threshold: int = DEFAULT_
     than `threshold` pupils are a small group in their own right (three schools' EHCP pupils, 1 + 1 + 2,
     all meeting the standard). Either way more must be hidden: the total, or one more part."""
     return len(hidden_sizes) == 1 or (len(hidden_sizes) > 1 and sum(hidden_sizes) < threshold)
+
+
+# --- suppression over a board of groups and schools ---------------------------------------------
+#
+# A board is columns (schools, then the partnership as a whole) by pupil groups. The viewer knows
+# every shown figure and every relation: within a column the groups that add up (a whole is the sum
+# of its parts: all pupils = disadvantaged + not), and across the board the schools adding up to the
+# partnership, group by group. Those are linear equations in the hidden figures; a hidden figure is
+# worked out exactly when they fix its value, i.e. when its unit vector lies in the row space of the
+# equations restricted to the hidden unknowns. Pupils, pupils meeting a measure and pupils at the
+# higher standard obey the same equations with the same figures hidden, so one check covers them all.
+#
+# The arithmetic is exact, over the integers modulo a prime. Every matrix reduced here has entries
+# -1, 0 or 1 (`_null_space` checks it) and at most 14 columns, so by Hadamard's bound every minor is
+# at most 14**7 in size, far below the prime: a minor is zero modulo the prime exactly when it is
+# zero, so ranks and solvability are those over the rationals.
+
+Partition = tuple[str, tuple[str, ...]]  # a whole and the parts it is the sum of
+_PRIME = 2**61 - 1
+
+
+def _echelon(rows: list[list[int]], width: int) -> tuple[list[list[int]], list[int]]:
+    """Reduced row echelon form (modulo `_PRIME`) on the first `width` columns; columns after them
+    (right-hand sides) are carried along. Returns the rows and the pivot columns, in order."""
+    rows = [[value % _PRIME for value in row] for row in rows]
+    pivots: list[int] = []
+    for column in range(width):
+        rank = len(pivots)
+        found = next((i for i in range(rank, len(rows)) if rows[i][column]), None)
+        if found is None:
+            continue
+        rows[rank], rows[found] = rows[found], rows[rank]
+        inverse = pow(rows[rank][column], -1, _PRIME)
+        pivot_row = [value * inverse % _PRIME for value in rows[rank]]
+        rows[rank] = pivot_row
+        for i, row in enumerate(rows):
+            if i != rank and row[column]:
+                factor = row[column]
+                rows[i] = [(a - factor * b) % _PRIME for a, b in zip(row, pivot_row, strict=True)]
+        pivots.append(column)
+        if len(pivots) == len(rows):
+            break
+    return rows, pivots
+
+
+def _solvable(rows: list[list[int]], width: int, targets: int) -> list[list[int] | None]:
+    """For rows [A | B] with `targets` right-hand-side columns B: for each column b of B, whether A x = b
+    has a solution, and if so the columns of A that one solution uses (None when it has none)."""
+    reduced, pivots = _echelon(rows, width)
+    found: list[list[int] | None] = []
+    for j in range(width, width + targets):
+        if any(row[j] for row in reduced[len(pivots) :]):
+            found.append(None)
+        else:
+            found.append([pivot for i, pivot in enumerate(pivots) if reduced[i][j]])
+    return found
+
+
+@dataclass(frozen=True, eq=False)  # one per (groups, partitions), from `_layout`: hashed by identity
+class _Layout:
+    """The groups of a column, their index, and each partition as a row: +1 for the whole, -1 for each part."""
+
+    groups: tuple[str, ...]
+    index: dict[str, int]
+    equations: tuple[tuple[int, ...], ...]
+    headline: frozenset[str]  # wholes that are no group's part ("all pupils")
+
+
+@lru_cache(maxsize=64)
+def _layout(groups: tuple[str, ...], partitions: tuple[Partition, ...]) -> _Layout:
+    index = {group: i for i, group in enumerate(groups)}
+    equations = []
+    for whole, parts in partitions:
+        row = [0] * len(groups)
+        row[index[whole]] = 1
+        for part in parts:
+            row[index[part]] = -1
+        equations.append(tuple(row))
+    parts_anywhere = {part for _, parts in partitions for part in parts}
+    headline = frozenset(whole for whole, _ in partitions if whole not in parts_anywhere)
+    return _Layout(groups, index, tuple(equations), headline)
+
+
+def _preference(layout: _Layout, sizes: dict[str, int]) -> Callable[[str], tuple[bool, int, int]]:
+    """The order in which to hide one more figure: never a headline total while anything else will do,
+    then the smallest group, then the groups' own order."""
+    return lambda group: (group in layout.headline, sizes.get(group, 0), layout.index[group])
+
+
+def _worked_out_in_column(layout: _Layout, hidden: set[str]) -> dict[str, list[str]]:
+    """Hidden groups of one column that its partitions fix, each with the shown groups its value is
+    worked out from (in the groups' order)."""
+    unknown = [g for g in layout.groups if g in hidden]
+    known = [g for g in layout.groups if g not in hidden]
+    order = unknown + known
+    rows = [[equation[layout.index[g]] for g in order] for equation in layout.equations]
+    reduced, pivots = _echelon(rows, len(order))
+    found: dict[str, list[str]] = {}
+    for row, pivot in zip(reduced, pivots, strict=False):
+        if pivot < len(unknown) and not any(row[j] for j in range(len(unknown)) if j != pivot):
+            found[unknown[pivot]] = [known[j - len(unknown)] for j in range(len(unknown), len(order)) if row[j]]
+    return dict(sorted(found.items(), key=lambda item: layout.index[item[0]]))
+
+
+def _close_over_sets(
+    layout: _Layout,
+    partitions: tuple[Partition, ...],
+    sizes: dict[str, int],
+    hidden: set[str],
+    threshold: int,
+    known: Callable[[str], bool] = lambda group: False,
+) -> bool:
+    """Complementary suppression over sets, in one column: a shown whole may have no hidden part, or at
+    least two that together hold at least `threshold` pupils (`hidden_parts_revealed`); otherwise one
+    more part is hidden (the smallest), or when every part is hidden, the whole. A hidden whole whose
+    parts are all shown has a part hidden. Groups the viewer knows anyway (`known`) are hidden for this
+    only when nothing else will do, since hiding them protects nothing. True when anything was hidden."""
+    prefer = _preference(layout, sizes)
+    added = False
+    changed = True
+    while changed:
+        changed = False
+        for whole, parts in partitions:
+            hidden_sizes = [sizes.get(part, 0) for part in parts if part in hidden]
+            if whole in hidden:
+                revealed = not hidden_sizes
+            else:
+                revealed = hidden_parts_revealed(hidden_sizes, threshold)
+            if not revealed:
+                continue
+            shown = sorted((p for p in parts if p not in hidden), key=prefer)
+            whole_shown = [] if whole in hidden else [whole]
+            candidates = [p for p in shown if not known(p)] + [w for w in whole_shown if not known(w)]
+            candidates += [p for p in shown if known(p)] + [w for w in whole_shown if known(w)]
+            hidden.add(candidates[0])
+            changed = added = True
+    return added
+
+
+def _choose(
+    candidates: list[str],
+    headline: frozenset[str],
+    still_worked_out: Callable[[set[str]], bool],
+    involved: Sequence[str],
+) -> str:
+    """Which candidate to hide so that a figure can no longer be worked out: the first (in order of
+    preference) that is enough alone; else, while hiding other groups than headlines could be enough,
+    the first of those the working-out uses; a headline total only when nothing else will do."""
+    others = [c for c in candidates if c not in headline]
+    for candidate in others:
+        if not still_worked_out({candidate}):
+            return candidate
+    if others and not still_worked_out(set(others)):
+        return next((c for c in others if c in involved), others[0])
+    for candidate in candidates:
+        if not still_worked_out({candidate}):
+            return candidate
+    return next((c for c in candidates if c in involved), candidates[0])
+
+
+def hidden_in_column(sizes: dict[str, int], partitions: Sequence[Partition], threshold: int) -> frozenset[str]:
+    """The groups of one school to hide from anyone but its own staff, given the pupils in each group
+    (every group of the partitions, in a fixed order). Groups of 1 to threshold-1 pupils are hidden,
+    and then, until nothing changes: complementary suppression over sets (`_close_over_sets`),
+    and, while any hidden group could be worked out exactly from the shown ones and the partitions,
+    one more group hidden (`_choose`: the smallest that stops it, never the headline "all pupils"
+    unless nothing else will). Deterministic: the same sizes always hide the same groups."""
+    return _hidden_in_column(tuple(sizes.items()), tuple(partitions), threshold)
+
+
+@lru_cache(maxsize=4096)
+def _hidden_in_column(
+    sizes_items: tuple[tuple[str, int], ...], partitions: tuple[Partition, ...], threshold: int
+) -> frozenset[str]:
+    sizes = dict(sizes_items)
+    layout = _layout(tuple(sizes), partitions)
+    hidden = {g for g, n in sizes.items() if 0 < n < threshold}
+    while True:
+        _close_over_sets(layout, partitions, sizes, hidden, threshold)
+        worked_out = _worked_out_in_column(layout, hidden)
+        if not worked_out:
+            return frozenset(hidden)
+        target, involved = next(iter(worked_out.items()))
+        candidates = sorted((g for g in layout.groups if g not in hidden), key=_preference(layout, sizes))
+
+        def still_worked_out(more: set[str], target: str = target) -> bool:
+            return target in _worked_out_in_column(layout, hidden | more)
+
+        hidden.add(_choose(candidates, layout.headline, still_worked_out, involved))
+
+
+@lru_cache(maxsize=4096)
+def _null_space(layout: _Layout, hidden: frozenset[str]) -> tuple[tuple[int, ...], ...]:
+    """A basis of the ways one column's hidden figures can change together and still add up (vectors
+    over all the groups, zero where shown): the free directions of its partitions."""
+    unknown = [g for g in layout.groups if g in hidden]
+    rows = [[equation[layout.index[g]] for g in unknown] for equation in layout.equations]
+    reduced, pivots = _echelon(rows, len(unknown))
+    basis = []
+    for free in (j for j in range(len(unknown)) if j not in pivots):
+        vector = [0] * len(layout.groups)
+        vector[layout.index[unknown[free]]] = 1
+        for i, pivot in enumerate(pivots):
+            value = -reduced[i][free] % _PRIME
+            value = value - _PRIME if value > _PRIME // 2 else value
+            if value not in (-1, 0, 1):  # the partitions form a tree, so this cannot happen
+                raise ValueError("Partitions whose free directions are not -1, 0 or 1.")
+            vector[layout.index[unknown[pivot]]] = value
+        basis.append(tuple(vector))
+    return tuple(basis)
+
+
+class _Board:
+    """The schools' hidden figures (fixed: each school is hidden as on its own page) and what a set of
+    hidden partnership figures lets the viewer work out, by the structure of the equations: a school's
+    figures can move only along its own free directions (`_null_space`), and a shown partnership figure
+    for a group fixes the sum of the schools' moves in that group. So a hidden partnership figure for
+    group g is worked out when, for every school's free direction d, d[g] is the same combination of
+    d[h] over the shown partnership groups h; a hidden school figure when its school's free directions
+    meet that test against its own group and every other school's directions are combinations summing
+    to zero there. Schools hidden alike (the same groups) are one pattern: a figure of a school whose
+    pattern another school shares can always be offset by that school, so is never worked out."""
+
+    def __init__(self, layout: _Layout, hidden_by_school: Sequence[frozenset[str]]) -> None:
+        self.layout = layout
+        self.patterns: dict[frozenset[str], list[int]] = {}
+        for school, hidden in enumerate(hidden_by_school):
+            if hidden:
+                self.patterns.setdefault(hidden, []).append(school)
+        self.order = list(self.patterns)
+        self.directions = {pattern: _null_space(layout, pattern) for pattern in self.order}
+        width = len(layout.groups)
+        every = [list(d) for pattern in self.order for d in self.directions[pattern]]
+        self.spanned, _ = _echelon(every, width) if every else ([], [])
+        # The directions of every pattern but one, for the patterns that only one school has.
+        before: list[list[list[int]]] = [[]]
+        for pattern in self.order:
+            rows = before[-1] + [list(d) for d in self.directions[pattern]]
+            before.append(self._basis(rows))
+        after: list[list[list[int]]] = [[]]
+        for pattern in reversed(self.order):
+            rows = after[-1] + [list(d) for d in self.directions[pattern]]
+            after.append(self._basis(rows))
+        after.reverse()
+        self.others = {
+            pattern: self._basis(before[i] + after[i + 1])
+            for i, pattern in enumerate(self.order)
+            if len(self.patterns[pattern]) == 1
+        }
+
+    def _basis(self, rows: list[list[int]]) -> list[list[int]]:
+        reduced, pivots = _echelon(rows, len(self.layout.groups))
+        return reduced[: len(pivots)]
+
+    def worked_out(self, hidden_total: set[str]) -> dict[tuple[int | None, str], list[str]]:
+        """Hidden figures the viewer can work out, as (school or None for the partnership, group), each
+        with the shown partnership groups used; partnership figures first, then schools, in order."""
+        index = self.layout.index
+        shown = [g for g in self.layout.groups if g not in hidden_total]
+        hidden = [g for g in self.layout.groups if g in hidden_total]
+        found: dict[tuple[int | None, str], list[str]] = {}
+        rows = [[row[index[g]] for g in shown] + [row[index[g]] for g in hidden] for row in self.spanned]
+        for group, used in zip(hidden, _solvable(rows, len(shown), len(hidden)) if rows else [], strict=True):
+            if used is not None:
+                found[(None, group)] = [shown[j] for j in used]
+        if not rows:
+            found.update({(None, group): [] for group in hidden})
+        for pattern, others in self.others.items():
+            (school,) = self.patterns[pattern]
+            targets = [g for g in self.layout.groups if g in pattern]
+            rows = [[row[index[g]] for g in shown] + [0] * len(targets) for row in others]
+            rows += [[d[index[g]] for g in shown] + [d[index[g]] for g in targets] for d in self.directions[pattern]]
+            for group, used in zip(targets, _solvable(rows, len(shown), len(targets)), strict=True):
+                if used is not None:
+                    found[(school, group)] = [shown[j] for j in used]
+        return found
+
+
+def hidden_in_total(
+    schools: Sequence[tuple[dict[str, int], Iterable[str], int]],
+    total: dict[str, int],
+    partitions: Sequence[Partition],
+    threshold: int,
+) -> frozenset[str]:
+    """The groups of a partnership total to hide, given each school as (pupils by group, the groups
+    hidden from this viewer as on the school's own page, the school's threshold) and the total's
+    pupils by group (every group, in a fixed order). The schools' hidden groups stay as they are, so a
+    school is shown the same on every page; only the total is hidden further:
+
+    1. every group of 1 to threshold-1 pupils is hidden;
+    2. until nothing changes: a total whose schools' hidden figures are one school, or several that
+       together have fewer pupils than the strictest of their thresholds, is hidden
+       (`hidden_parts_revealed`); complementary suppression over sets within the total
+       (`_close_over_sets`); and while any hidden figure, a school's or the total's, could be worked
+       out exactly from the shown figures and the relations across the board, one more total hidden
+       (`_choose`, as for a column).
+
+    A total the viewer knows anyway (no school's figure for the group is hidden from them, so it is the
+    sum of figures they see) is hidden when small or by the rule over sets (a small one is possible only
+    when all its pupils are at the viewer's own school), but it protects nothing: the exact working-out
+    counts it as known and never hides another total for it. Hiding every other total leaves each
+    school's figures bound only by its own partitions, so the loop always ends with nothing that can
+    be worked out."""
+    layout = _layout(tuple(total), tuple(partitions))
+    hidden_by_school = [frozenset(hidden) for _, hidden, _ in schools]
+    hideable = {g for g in layout.groups if any(g in hidden for hidden in hidden_by_school)}
+    hidden = {g for g in layout.groups if 0 < total[g] < threshold}
+    board = _Board(layout, hidden_by_school)
+    prefer = _preference(layout, total)
+    while True:
+        for group in layout.groups:
+            if group in hidden or group not in hideable:
+                continue
+            parts = [(sizes[group], own) for sizes, hidden_here, own in schools if group in hidden_here]
+            strictest = max([threshold] + [own for _, own in parts])
+            if hidden_parts_revealed([n for n, _ in parts], strictest):
+                hidden.add(group)
+        if _close_over_sets(layout, tuple(partitions), total, hidden, threshold, lambda group: group not in hideable):
+            continue
+        worked_out = board.worked_out(hidden & hideable)
+        if not worked_out:
+            return frozenset(hidden)
+        target, involved = next(iter(worked_out.items()))
+        candidates = sorted(hideable - hidden, key=prefer)
+
+        def still_worked_out(more: set[str], target: tuple[int | None, str] = target) -> bool:
+            return target in board.worked_out((hidden | more) & hideable)
+
+        hidden.add(_choose(candidates, layout.headline, still_worked_out, involved))
 
 
 def suppressed_label(threshold: int = DEFAULT_SUPPRESSION_THRESHOLD) -> str:

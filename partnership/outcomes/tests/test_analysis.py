@@ -13,12 +13,11 @@ from partnership.outcomes.analysis import (
     HIDDEN_LABEL,
     PARTITIONS,
     Counts,
-    Source,
     Viewpoint,
+    board_sources,
     count_results,
     figure,
     hidden_groups,
-    revealing,
 )
 from partnership.outcomes.models import Result
 from partnership.outcomes.synthetic import generate_results
@@ -97,15 +96,10 @@ def school_sizes(draw, total: int) -> dict[str, int]:
 
 def board(sizes: list[dict[str, int]], thresholds: list[int], threshold: int, own: int | None) -> list[set[str]]:
     """What a viewer hides on a partnership board: each school's groups (its own staff, school `own`,
-    see it whole) and then the partnership's, with the secondary suppression `revealing` asks for."""
-    sources = [
-        Source(lambda y, m, g, n=n: Counts(n[g], 0, 0), Viewpoint(threshold=t, show_small=i == own))
-        for i, (n, t) in enumerate(zip(sizes, thresholds, strict=True))
-    ]
-    whole = {g: sum(n[g] for n in sizes) for g in sizes[0]}
-    partnership = Source(
-        lambda y, m, g: Counts(whole[g], 0, 0), Viewpoint(threshold=threshold), lambda y, m: revealing(sources, y, m)
-    )
+    see it whole) and then the partnership's, as `board_sources` builds them for the dashboard."""
+    table = {(i, 2024, "ks2_rwm", g): Counts(n[g], 0, 0) for i, n in enumerate(sizes) for g in n if n[g]}
+    views = [Viewpoint(threshold=t, show_small=i == own) for i, t in enumerate(thresholds)]
+    sources, partnership = board_sources(table, list(range(len(sizes))), views, Viewpoint(threshold=threshold))
     return [source.hidden(2024, "ks2_rwm") for source in [*sources, partnership]]
 
 
