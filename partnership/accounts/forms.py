@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from partnership.accounts.services import roles_for_choice
-from partnership.core.roles import SUBJECTS
+from partnership.core.roles import SUBJECTS, Role
 
 
 class InvitationAcceptForm(forms.Form):
@@ -38,6 +38,12 @@ class InvitationForm(forms.Form):
         self.fields["roles"].choices = roles_for_choice(at_school=at_school)
         if not at_school:
             del self.fields["subject"]
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        data = super().clean() or {}
+        if Role.SUBJECT_LEADER not in data.get("roles", []):
+            data["subject"] = ""  # the subject field is only for subject leaders; the service checks it
+        return data
 
 
 class ContactDetailsForm(forms.Form):

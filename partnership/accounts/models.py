@@ -114,6 +114,7 @@ class Invitation(models.Model):
     school = models.ForeignKey("directory.School", null=True, blank=True, on_delete=models.CASCADE)
     partnership = models.ForeignKey("directory.Partnership", null=True, blank=True, on_delete=models.CASCADE)
     roles = models.JSONField(default=list, help_text="Role codes granted on acceptance.")
+    subject = models.CharField(max_length=60, blank=True, help_text="The subject a subject leader leads.")
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)

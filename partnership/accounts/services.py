@@ -22,7 +22,7 @@ from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
 from partnership.core.roles import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role
 from partnership.directory.models import Partnership, RoleAssignment, School
-from partnership.directory.services import needs_approval
+from partnership.directory.services import needs_approval, role_subject_check
 
 
 @transaction.atomic
@@ -34,12 +34,15 @@ def invitation_create(
     roles: list[str],
     school: School | None = None,
     partnership: Partnership | None = None,
+    subject: str = "",
     request: HttpRequest | None = None,
 ) -> tuple[Invitation, str]:
-    """Create an invitation and email its link. Returns the invitation and the raw token."""
+    """Create an invitation and email its link. Returns the invitation and the raw token. An invited
+    subject leader's `subject` is the one they lead; no other role takes a subject."""
     email = email.strip().lower()
     if not roles:
         raise ApplicationError("Choose at least one role.", field="roles")
+    role_subject_check(roles=roles, subject=subject)
     if school is not None:
         if not set(roles) <= SCHOOL_ROLES:
             raise ApplicationError("Those roles are not held at a school.", field="roles")
@@ -66,6 +69,7 @@ def invitation_create(
         school=school,
         partnership=partnership,
         roles=sorted(set(roles)),
+        subject=subject,
         invited_by=invited_by,
         token_hash=token_hash,
         expires_at=timezone.now() + Invitation.VALID_FOR,
@@ -130,6 +134,7 @@ def invitation_accept(*, raw_token: str, full_name: str, password: str, request:
             role=role,
             school_id=invitation.school_id,
             partnership_id=invitation.partnership_id,
+            subject=invitation.subject if role == Role.SUBJECT_LEADER else "",
             ended_on=None,
             defaults={
                 "granted_by": invitation.invited_by,
@@ -180,7 +185,10 @@ def sign_out_everywhere(user: User) -> dict[str, int]:
 def user_set_active(*, user: User, active: bool, actor: User, request: HttpRequest | None = None) -> None:
     """Disable or re-enable an account. A disabled account is signed out everywhere for good: its
     sessions fail the session hash check from now on (`User.disabled_at`, even after re-enabling),
-    its database sessions are deleted and its API tokens revoked."""
+    its database sessions are deleted and its API tokens revoked. Nobody disables their own account
+    (they would lock themselves out, perhaps as the school's only head)."""
+    if actor is not None and actor.pk == user.pk:
+        raise ApplicationError("You cannot disable your own account.")
     before = user.is_active
     user.is_active = active
     user.save(update_fields=["is_active"])

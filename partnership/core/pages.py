@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from partnership.core import access
@@ -29,3 +31,30 @@ def get_or_deny(request: HttpRequest, model: type, action: str = "view", **looku
     obj: Any = get_object_or_404(model, **lookup)
     access.require(request, action, obj)
     return obj
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    save: Callable[[Any], Any],
+    success_message: str | Callable[[Any], str],
+    redirect_to: str | Callable[[Any], str],
+    context: dict[str, Any] | None = None,
+    template: str = "form_page.html",
+    field_names: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A page with one form. On a valid POST, `save(form)` calls the service and returns what it
+    made or changed; the service's ApplicationError is shown on the form (`form_error`, with
+    `field_names`), otherwise `success_message` is flashed and the browser sent to `redirect_to`
+    (either may be a callable of what `save` returned). Otherwise `template` is rendered with
+    `context` and the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form)
+        except ApplicationError as exc:
+            form_error(form, exc, field_names)
+        else:
+            messages.success(request, success_message(result) if callable(success_message) else success_message)
+            return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+    return render(request, template, {**(context or {}), "form": form})

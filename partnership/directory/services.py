@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils.text import slugify
 
 from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
-from partnership.core.roles import DEFAULT_ROLE_NETWORKS, PARTNERSHIP_ROLES, SCHOOL_ROLES
+from partnership.core.roles import DEFAULT_ROLE_NETWORKS, PARTNERSHIP_ROLES, SCHOOL_ROLES, SUBJECTS, Role
 from partnership.directory.models import (
     Decision,
     DecisionVote,
@@ -128,6 +129,17 @@ def _heads(user: Any, school_id: int | None) -> bool:
     return user is not None and access.principal_for(user).heads(school_id)
 
 
+def role_subject_check(*, roles: Iterable[str], subject: str) -> None:
+    """A subject leader's role names the subject they lead (one of `SUBJECTS`); no other role has one."""
+    if Role.SUBJECT_LEADER in roles:
+        if not subject:
+            raise ApplicationError("Choose the subject this person leads.", field="subject")
+        if subject not in SUBJECTS:
+            raise ApplicationError("Choose a subject from the list.", field="subject")
+    elif subject:
+        raise ApplicationError("Only subject or curriculum leaders have a subject.", field="subject")
+
+
 def role_grant_check(
     *,
     person: Any,
@@ -142,6 +154,8 @@ def role_grant_check(
     if actor is not None and person.pk is not None and person.pk == actor.pk:
         raise ApplicationError("Nobody can give themselves a role. Ask a colleague who manages roles.", field="person")
     if role in SCHOOL_ROLES:
+        if person.school_id is None:
+            raise ApplicationError("School roles can only be given to people at a school.", field="role")
         if school is None or person.school_id != school.pk:
             raise ApplicationError("School roles are held at the person's own school.", field="role")
         partnership = None
@@ -151,6 +165,7 @@ def role_grant_check(
         school = None
     else:
         raise ApplicationError("That role cannot be assigned here.", field="role")
+    role_subject_check(roles=[role], subject=subject)
     held = RoleAssignment.objects.filter(
         person=person, role=role, school=school, partnership=partnership, subject=subject
     )
@@ -159,6 +174,15 @@ def role_grant_check(
     if held.awaiting_approval().exists():
         raise ApplicationError(f"{person} has already been given this role, awaiting approval.", field="role")
     return school, partnership
+
+
+def _acting_for(school: School | None, actor: Any, doing: str) -> School:
+    """The school a head agrees or votes for: their own, so an account without one has none."""
+    if school is None:
+        raise ApplicationError(f"Your account is not at a school, so there is no school to {doing} for.")
+    if actor is not None and actor.school_id != school.pk:
+        raise ApplicationError(f"You can {doing} only for your own school.")
+    return school
 
 
 def needs_approval(*, role: str, actor: Any, school: School | None) -> bool:
@@ -179,9 +203,10 @@ def role_assign(
     request: HttpRequest | None = None,
     via: str = "app",
 ) -> RoleAssignment:
-    """Give a person a role. School roles are held at the person's own school. Nobody gives
-    themselves a role; a pupil-data role given by anyone but the school's headteacher waits for
-    approval (`role_approve`) and gives no access until then."""
+    """Give a person a role. School roles are held at the person's own school, so only people at a
+    school hold them; a subject leader's role names its subject. Nobody gives themselves a role; a
+    pupil-data role given by anyone but the school's headteacher waits for approval (`role_approve`)
+    and gives no access until then."""
     school, partnership = role_grant_check(
         person=person, role=role, actor=actor, school=school, partnership=partnership, subject=subject
     )
@@ -367,8 +392,10 @@ def memorandum_publish(
 
 @transaction.atomic
 def memorandum_agree(
-    *, version: MemorandumVersion, school: School, actor: Any, request: HttpRequest | None = None
+    *, version: MemorandumVersion, school: School | None, actor: Any, request: HttpRequest | None = None
 ) -> MemorandumAgreement:
+    """Record that `school` (the actor's own) agrees the current version."""
+    school = _acting_for(school, actor, "agree")
     latest = MemorandumVersion.objects.filter(partnership_id=version.partnership_id).order_by("-number").first()
     if latest is None or latest.pk != version.pk:
         raise ApplicationError("Only the current version of the memorandum can be agreed.")
@@ -412,9 +439,11 @@ def decision_open(
 
 @transaction.atomic
 def decision_vote(
-    *, decision: Decision, school: School, choice: str, actor: Any, request: HttpRequest | None = None
+    *, decision: Decision, school: School | None, choice: str, actor: Any, request: HttpRequest | None = None
 ) -> DecisionVote:
-    """Record the school's vote: one per school; a school may change its vote while the decision is open."""
+    """Record the school's vote (the actor's own school): one per school; a school may change its vote
+    while the decision is open."""
+    school = _acting_for(school, actor, "vote")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != Decision.Status.OPEN:
         raise ApplicationError("Voting on this decision has closed.")
@@ -462,6 +491,7 @@ __all__ = [
     "school_join_partnership",
     "school_leave_partnership",
     "school_update",
+    "role_subject_check",
     "role_grant_check",
     "needs_approval",
     "role_assign",

@@ -20,7 +20,7 @@ from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
 from partnership.core.exports import csv_response
 from partnership.core.models import AuditEvent
-from partnership.core.pages import crumbs, form_error, get_or_deny
+from partnership.core.pages import crumbs, form_error, form_page, get_or_deny
 from partnership.core.params import int_param
 from partnership.core.roles import Role
 from partnership.directory import selectors, services
@@ -94,32 +94,29 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partnership_add_school(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _get(request, Partnership, "manage", slug=slug)
-    form = AddSchoolForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: AddSchoolForm) -> Membership:
         school = School.objects.filter(urn=form.cleaned_data["urn"]).first()
         if school is None:
-            form.add_error(
-                "urn", "No school with this URN is on the platform yet. Ask an administrator to import it from GIAS."
+            raise ApplicationError(
+                "No school with this URN is on the platform yet. Ask an administrator to import it from GIAS.",
+                field="urn",
             )
-        else:
-            try:
-                services.school_join_partnership(
-                    partnership=partnership,
-                    school=school,
-                    joined_on=form.cleaned_data["joined_on"],
-                    actor=request.user,
-                    request=request,
-                )
-            except ApplicationError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, f"{school.name} has joined {partnership.name}.")
-                return redirect("directory:partnership_detail", slug=slug)
-    return render(
+        return services.school_join_partnership(
+            partnership=partnership,
+            school=school,
+            joined_on=form.cleaned_data["joined_on"],
+            actor=request.user,
+            request=request,
+        )
+
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
+        AddSchoolForm(request.POST or None),
+        save=save,
+        success_message=lambda membership: f"{membership.school.name} has joined {partnership.name}.",
+        redirect_to=reverse("directory:partnership_detail", args=[slug]),
+        context={
             "title": f"Add a school to {partnership.name}",
             "submit": "Add school",
             "crumbs": _crumbs(
@@ -147,27 +144,13 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partnership_invite(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _get(request, Partnership, "manage", slug=slug)
-    form = InvitationForm(request.POST or None, at_school=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation_create(
-                invited_by=request.user,
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                roles=form.cleaned_data["roles"],
-                partnership=partnership,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"An invitation has been emailed to {form.cleaned_data['email']}.")
-            return redirect("directory:partnership_detail", slug=slug)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
+        InvitationForm(request.POST or None, at_school=False),
+        save=lambda form: _invite(request, form, partnership=partnership),
+        success_message=lambda invitation: f"An invitation has been emailed to {invitation.email}.",
+        redirect_to=reverse("directory:partnership_detail", args=[slug]),
+        context={
             "title": f"Invite an external partner or coordinator to {partnership.name}",
             "submit": "Send invitation",
             "crumbs": _crumbs((partnership.name, reverse("directory:partnership_detail", args=[slug])), ("Invite", "")),
@@ -175,26 +158,32 @@ def partnership_invite(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _invite(request: HttpRequest, form: InvitationForm, **where: Any) -> Invitation:
+    invitation, _ = invitation_create(
+        invited_by=request.user,
+        email=form.cleaned_data["email"],
+        full_name=form.cleaned_data["full_name"],
+        roles=form.cleaned_data["roles"],
+        subject=form.cleaned_data.get("subject", ""),
+        request=request,
+        **where,
+    )
+    return invitation
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def working_party_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _get(request, Partnership, "manage", slug=slug)
-    form = WorkingPartyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            network = services.working_party_create(
-                partnership=partnership, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Working party “{network.name}” created. Add its members below.")
-            return redirect("directory:network_detail", pk=network.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
+        WorkingPartyForm(request.POST or None),
+        save=lambda form: services.working_party_create(
+            partnership=partnership, actor=request.user, request=request, **form.cleaned_data
+        ),
+        success_message=lambda network: f"Working party “{network.name}” created. Add its members below.",
+        redirect_to=lambda network: reverse("directory:network_detail", args=[network.pk]),
+        context={
             "title": "Set up a working party",
             "submit": "Create working party",
             "crumbs": _crumbs(
@@ -239,19 +228,17 @@ def memorandum_publish(request: HttpRequest, slug: str) -> HttpResponse:
     form = MemorandumForm(
         request.POST or None, initial={"title": current.title, "body": current.body} if current else None
     )
-    if request.method == "POST" and form.is_valid():
-        version = services.memorandum_publish(
-            partnership=partnership, actor=request.user, request=request, **form.cleaned_data
-        )
-        messages.success(
-            request, f"Version {version.number} published. Each school's headteacher is asked to agree it."
-        )
-        return redirect("directory:memorandum", slug=slug)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
+        form,
+        save=lambda form: services.memorandum_publish(
+            partnership=partnership, actor=request.user, request=request, **form.cleaned_data
+        ),
+        success_message=lambda version: (
+            f"Version {version.number} published. Each school's headteacher is asked to agree it."
+        ),
+        redirect_to=reverse("directory:memorandum", args=[slug]),
+        context={
             "title": "Publish a new version of the memorandum",
             "submit": "Publish",
             "crumbs": _crumbs(
@@ -272,13 +259,13 @@ def memorandum_agree(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("There is no memorandum yet.")
     access.require(request, "agree", version)
     try:
-        if request.user.school is None:  # e.g. a platform administrator: allowed, but no school to agree for
-            raise ApplicationError("Your account is not at a school, so there is no school to agree for.")
-        services.memorandum_agree(version=version, school=request.user.school, actor=request.user, request=request)
+        agreement = services.memorandum_agree(
+            version=version, school=request.user.school, actor=request.user, request=request
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{request.user.school.name}'s agreement to version {version.number} is recorded.")
+        messages.success(request, f"{agreement.school.name}'s agreement to version {version.number} is recorded.")
     return redirect("directory:memorandum", slug=slug)
 
 
@@ -286,18 +273,15 @@ def memorandum_agree(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _get(request, Partnership, "manage", slug=slug)
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        decision = services.decision_open(
-            partnership=partnership, actor=request.user, request=request, **form.cleaned_data
-        )
-        messages.success(request, "The decision is open for each school's vote.")
-        return redirect("directory:decision_detail", pk=decision.pk)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
+        DecisionForm(request.POST or None),
+        save=lambda form: services.decision_open(
+            partnership=partnership, actor=request.user, request=request, **form.cleaned_data
+        ),
+        success_message="The decision is open for each school's vote.",
+        redirect_to=lambda decision: reverse("directory:decision_detail", args=[decision.pk]),
+        context={
             "title": "Put a decision to the schools",
             "submit": "Open for votes",
             "crumbs": _crumbs(
@@ -335,8 +319,6 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("form") == "vote":
                 access.require(request, "vote", decision)
-                if request.user.school is None:  # e.g. a platform administrator: no school to vote for
-                    raise ApplicationError("Your account is not at a school, so there is no school to vote for.")
                 if vote_form.is_valid():
                     services.decision_vote(
                         decision=decision,
@@ -450,16 +432,15 @@ def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def school_edit(request: HttpRequest, slug: str) -> HttpResponse:
     school = _get(request, School, "manage", slug=slug)
-    form = SchoolDetailsForm(request.POST or None, instance=School.objects.get(pk=school.pk))
-    if request.method == "POST" and form.is_valid():
-        services.school_update(school=school, data=form.cleaned_data, actor=request.user, request=request)
-        messages.success(request, "The school's details have been saved.")
-        return redirect("directory:school_detail", slug=school.slug)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
+        SchoolDetailsForm(request.POST or None, instance=School.objects.get(pk=school.pk)),
+        save=lambda form: services.school_update(
+            school=school, data=form.cleaned_data, actor=request.user, request=request
+        ),
+        success_message="The school's details have been saved.",
+        redirect_to=lambda school: reverse("directory:school_detail", args=[school.slug]),
+        context={
             "title": f"Edit {school.name}",
             "submit": "Save details",
             "crumbs": _crumbs(
@@ -475,31 +456,13 @@ def school_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def school_invite(request: HttpRequest, slug: str) -> HttpResponse:
     school = _get(request, School, "manage", slug=slug)
-    form = InvitationForm(request.POST or None, at_school=True)
-    if request.method == "POST" and form.is_valid():
-        roles = form.cleaned_data["roles"]
-        if Role.SUBJECT_LEADER in roles and not form.cleaned_data.get("subject"):
-            form.add_error("subject", "Choose the subject this person leads.")
-        else:
-            try:
-                invitation_create(
-                    invited_by=request.user,
-                    email=form.cleaned_data["email"],
-                    full_name=form.cleaned_data["full_name"],
-                    roles=roles,
-                    school=school,
-                    request=request,
-                )
-            except ApplicationError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, f"An invitation has been emailed to {form.cleaned_data['email']}.")
-                return redirect("directory:school_detail", slug=slug)
-    return render(
+    return form_page(
         request,
-        "form_page.html",
-        {
-            "form": form,
+        InvitationForm(request.POST or None, at_school=True),
+        save=lambda form: _invite(request, form, school=school),
+        success_message=lambda invitation: f"An invitation has been emailed to {invitation.email}.",
+        redirect_to=reverse("directory:school_detail", args=[slug]),
+        context={
             "title": f"Invite a colleague to {school.name}",
             "submit": "Send invitation",
             "crumbs": _crumbs(
@@ -664,9 +627,7 @@ def role_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
 def role_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get(request, User, "manage_roles", pk=pk)
     form = RoleForm(request.POST)
-    if person.school is None:
-        messages.error(request, "School roles can only be given to people at a school.")
-    elif not form.is_valid():
+    if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
         try:
@@ -702,11 +663,12 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get(request, User, "manage_roles", pk=pk)
-    if person.pk == request.user.pk:
-        messages.error(request, "You cannot disable your own account.")
-    else:
-        active = request.POST.get("active") == "1"
+    active = request.POST.get("active") == "1"
+    try:
         user_set_active(user=person, active=active, actor=request.user, request=request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
         messages.success(
             request, f"{person.full_name}'s account is {'enabled' if active else 'disabled and signed out'}."
         )

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from partnership.core import audit
+from partnership.core import access, audit
 from partnership.core.actions.services import action_create
 from partnership.core.errors import ApplicationError
 from partnership.core.models import Action
@@ -427,33 +427,54 @@ def attendance_add(*, meeting: Meeting, person: Any, actor: Any, request: HttpRe
     return row
 
 
+def _check_apologies_by(meeting: Meeting, person: Any, actor: Any, doing: str) -> None:
+    """People send (or withdraw) their own apologies; the meeting's runners may do it for them."""
+    if actor.pk != person.pk and not access.can(actor, "manage", meeting):
+        raise ApplicationError(f"You can {doing} apologies only for yourself.")
+
+
 @transaction.atomic
 def attendance_send_apologies(
-    *, meeting: Meeting, person: Any, note: str = "", request: HttpRequest | None = None
+    *, meeting: Meeting, person: Any, note: str = "", actor: Any = None, request: HttpRequest | None = None
 ) -> Attendance:
-    """A person sends their own apologies (adding them to the list if they were not on it)."""
+    """`person` sends apologies for a meeting still to be held (adding them to the list if they were
+    not on it). `actor` is who sends them: the person, or one of the meeting's runners for them.
+    Only people who may see the meeting send apologies, since being on the list shows it to them."""
+    actor = actor if actor is not None else person
     _ensure_open(meeting)
+    _check_apologies_by(meeting, person, actor, "send")
     if meeting.status == Meeting.Status.CANCELLED:
         raise ApplicationError("This meeting is cancelled: no apologies are needed.")
+    if meeting.status == Meeting.Status.HELD:
+        raise ApplicationError("This meeting has already been held, so apologies can no longer be sent.")
+    if not access.can(person, "view", meeting):
+        raise ApplicationError(f"{person} is not invited to this meeting.")
     row, _ = Attendance.objects.select_for_update().get_or_create(meeting=meeting, person=person)
+    if row.status in (Attendance.Status.PRESENT, Attendance.Status.ABSENT):
+        raise ApplicationError(f"{person} is already marked {row.get_status_display().lower()} at this meeting.")
     row.status = Attendance.Status.APOLOGIES
     row.note = note.strip()
     row.full_clean()
     row.save()
-    _record(person, "apologies", row, meeting, request, note=row.note)
+    _record(actor, "apologies", row, meeting, request, person=person.email, note=row.note)
     return row
 
 
 @transaction.atomic
-def attendance_withdraw_apologies(*, meeting: Meeting, person: Any, request: HttpRequest | None = None) -> Attendance:
+def attendance_withdraw_apologies(
+    *, meeting: Meeting, person: Any, actor: Any = None, request: HttpRequest | None = None
+) -> Attendance:
+    """`person` (or one of the meeting's runners for them) withdraws their apologies: expected again."""
+    actor = actor if actor is not None else person
     _ensure_open(meeting)
+    _check_apologies_by(meeting, person, actor, "withdraw")
     row = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
     if row is None or row.status != Attendance.Status.APOLOGIES:
         raise ApplicationError("You have not sent apologies for this meeting.")
     row.status = Attendance.Status.EXPECTED
     row.note = ""
     row.save(update_fields=["status", "note"])
-    _record(person, "apologies_withdrawn", row, meeting, request)
+    _record(actor, "apologies_withdrawn", row, meeting, request, person=person.email)
     return row
 
 

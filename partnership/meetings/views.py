@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnership.core import access
 from partnership.core.errors import ApplicationError
-from partnership.core.pages import form_error
+from partnership.core.pages import form_error, form_page
 from partnership.directory.models import Network
 from partnership.meetings import ics, selectors, services
 from partnership.meetings.forms import (
@@ -69,14 +69,20 @@ def _item(request: HttpRequest, pk: int, item_pk: int) -> AgendaItem:
     return item
 
 
-def _back_to(meeting: Meeting, anchor: str = "") -> HttpResponse:
+def _at(meeting: Meeting, anchor: str = "") -> str:
+    """The meeting page's address, at the part `anchor` names."""
     url = reverse("meetings:detail", args=[meeting.pk])
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return f"{url}#{anchor}" if anchor else url
 
 
-def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-    context.setdefault("back", context["crumbs"][-2][1])  # the meeting page
-    return render(request, "form_page.html", context)
+def _back_to(meeting: Meeting, anchor: str = "") -> HttpResponse:
+    return redirect(_at(meeting, anchor))
+
+
+def _form_page(request: HttpRequest, form: Any, context: dict[str, Any], **handling: Any) -> HttpResponse:
+    """A one-form page of the meeting (`form_page`), with a back link to the meeting page."""
+    meeting_url = context["crumbs"][-2][1]
+    return form_page(request, form, context={"back": meeting_url, **context}, field_names=FIELD_NAMES, **handling)
 
 
 # --- Lists --------------------------------------------------------------------------------------
@@ -106,30 +112,17 @@ def meeting_create(request: HttpRequest, network_pk: int) -> HttpResponse:
     suggestion = selectors.host_suggestion(network)
     rotation = suggestion.rotation if suggestion else []
     schools = sorted((turn.school for turn in rotation), key=lambda s: s.name)
-    form = MeetingForm(request.POST or None, schools=schools, suggestion=suggestion, initial={"title": network.name})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.meeting_schedule(
-                network=network,
-                title=data["title"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                location=data["location"],
-                host_school=data["host"],
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Meeting scheduled. Everyone in the network is on the attendance list.")
-            return _back_to(meeting)
-    return render(
+    return form_page(
         request,
-        "meetings/meeting_form.html",
-        {
-            "form": form,
+        MeetingForm(request.POST or None, schools=schools, suggestion=suggestion, initial={"title": network.name}),
+        save=lambda form: services.meeting_schedule(
+            network=network, actor=request.user, request=request, **_meeting_data(form)
+        ),
+        success_message="Meeting scheduled. Everyone in the network is on the attendance list.",
+        redirect_to=_at,
+        field_names=FIELD_NAMES,
+        template="meetings/meeting_form.html",
+        context={
             "network": network,
             "suggestion": suggestion,
             "rotation": rotation,
@@ -145,6 +138,17 @@ def meeting_create(request: HttpRequest, network_pk: int) -> HttpResponse:
     )
 
 
+def _meeting_data(form: MeetingForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "starts_at": data["starts_at"],
+        "ends_at": data["ends_at"],
+        "location": data["location"],
+        "host_school": data["host"],
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -153,32 +157,17 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.host_school is not None and meeting.host_school not in schools:
         schools.append(meeting.host_school)  # it has left the partnership since, but hosted this one
     schools.sort(key=lambda s: s.name)
-    form = MeetingForm(request.POST or None, schools=schools, initial=MeetingForm.initial_for(meeting))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.meeting_update(
-                meeting=meeting,
-                data={
-                    "title": data["title"],
-                    "starts_at": data["starts_at"],
-                    "ends_at": data["ends_at"],
-                    "location": data["location"],
-                    "host_school": data["host"],
-                },
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Meeting details saved. Subscribed calendars will show the change.")
-            return _back_to(meeting)
-    return render(
+    return form_page(
         request,
-        "meetings/meeting_form.html",
-        {
-            "form": form,
+        MeetingForm(request.POST or None, schools=schools, initial=MeetingForm.initial_for(meeting)),
+        save=lambda form: services.meeting_update(
+            meeting=meeting, data=_meeting_data(form), actor=request.user, request=request
+        ),
+        success_message="Meeting details saved. Subscribed calendars will show the change.",
+        redirect_to=_at,
+        field_names=FIELD_NAMES,
+        template="meetings/meeting_form.html",
+        context={
             "network": meeting.network,
             "title": "Change the meeting's details",
             "submit": "Save changes",
@@ -261,33 +250,26 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, "manage")
-    form = AgendaItemForm(request.POST or None, people=selectors.meeting_people(meeting))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.agenda_item_add(
-                meeting=meeting,
-                title=data["title"],
-                description=data["description"],
-                presenter=data["presenter_person"],
-                number=data.get("number"),
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Item {item.number} added to the agenda.")
-            return _back_to(meeting, f"item-{item.pk}")
     return _form_page(
         request,
+        AgendaItemForm(request.POST or None, people=selectors.meeting_people(meeting)),
         {
-            "form": form,
             "caption": meeting.title,
             "title": "Add an agenda item",
             "submit": "Add item",
             "crumbs": _meeting_crumbs(meeting, ("Add an agenda item", "")),
         },
+        save=lambda form: services.agenda_item_add(
+            meeting=meeting,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            presenter=form.cleaned_data["presenter_person"],
+            number=form.cleaned_data.get("number"),
+            actor=request.user,
+            request=request,
+        ),
+        success_message=lambda item: f"Item {item.number} added to the agenda.",
+        redirect_to=lambda item: _at(meeting, f"item-{item.pk}"),
     )
 
 
@@ -305,35 +287,28 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     people = selectors.meeting_people(meeting)
     if item.presenter is not None and item.presenter not in people:
         people.append(item.presenter)  # they may have left the network since
-    form = AgendaItemForm(request.POST or None, people=people, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.agenda_item_update(
-                item=item,
-                data={
-                    "title": data["title"],
-                    "description": data["description"],
-                    "presenter": data["presenter_person"],
-                    "number": data.get("number") or item.number,
-                },
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Agenda item saved.")
-            return _back_to(meeting, f"item-{item.pk}")
     return _form_page(
         request,
+        AgendaItemForm(request.POST or None, people=people, initial=initial),
         {
-            "form": form,
             "caption": meeting.title,
             "title": f"Change item {item.number}",
             "submit": "Save item",
             "crumbs": _meeting_crumbs(meeting, (f"Item {item.number}", "")),
         },
+        save=lambda form: services.agenda_item_update(
+            item=item,
+            data={
+                "title": form.cleaned_data["title"],
+                "description": form.cleaned_data["description"],
+                "presenter": form.cleaned_data["presenter_person"],
+                "number": form.cleaned_data.get("number") or item.number,
+            },
+            actor=request.user,
+            request=request,
+        ),
+        success_message="Agenda item saved.",
+        redirect_to=_at(meeting, f"item-{item.pk}"),
     )
 
 
@@ -369,30 +344,24 @@ def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def item_minutes(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
     meeting = item.meeting
-    form = MinutesForm(request.POST or None, initial={"minutes": item.minutes, "decisions": item.decisions})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_record_minutes(
-                item=item,
-                minutes=form.cleaned_data["minutes"],
-                decisions=form.cleaned_data["decisions"],
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Minutes for item {item.number} saved.")
-            return _back_to(meeting, f"item-{item.pk}")
     return _form_page(
         request,
+        MinutesForm(request.POST or None, initial={"minutes": item.minutes, "decisions": item.decisions}),
         {
-            "form": form,
             "caption": f"{meeting.title} · item {item.number}",
             "title": f"Minutes: {item.title}",
             "submit": "Save minutes",
             "crumbs": _meeting_crumbs(meeting, (f"Minutes of item {item.number}", "")),
         },
+        save=lambda form: services.agenda_item_record_minutes(
+            item=item,
+            minutes=form.cleaned_data["minutes"],
+            decisions=form.cleaned_data["decisions"],
+            actor=request.user,
+            request=request,
+        ),
+        success_message=f"Minutes for item {item.number} saved.",
+        redirect_to=_at(meeting, f"item-{item.pk}"),
     )
 
 
@@ -401,36 +370,26 @@ def item_minutes(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def item_action_create(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)
     meeting = item.meeting
-    form = ItemActionForm(request.POST or None, people=selectors.meeting_people(meeting))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            action = services.agenda_item_action_add(
-                item=item,
-                title=data["title"],
-                owner=data["owner_person"],
-                due_on=data["due_on"],
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Action added for {action.owner}. It is in their list of actions.")
-            return _back_to(meeting, f"item-{item.pk}")
     return _form_page(
         request,
+        ItemActionForm(request.POST or None, people=selectors.meeting_people(meeting)),
         {
-            "form": form,
             "caption": f"{meeting.title} · item {item.number}: {item.title}",
             "title": "Add an action",
             "submit": "Add action",
             "crumbs": _meeting_crumbs(meeting, ("Add an action", "")),
         },
+        save=lambda form: services.agenda_item_action_add(
+            item=item,
+            title=form.cleaned_data["title"],
+            owner=form.cleaned_data["owner_person"],
+            due_on=form.cleaned_data["due_on"],
+            actor=request.user,
+            request=request,
+        ),
+        success_message=lambda action: f"Action added for {action.owner}. It is in their list of actions.",
+        redirect_to=_at(meeting, f"item-{item.pk}"),
     )
-
-
-# --- Papers -------------------------------------------------------------------------------------
 
 
 @login_required
@@ -471,10 +430,12 @@ def _paper_upload(request: HttpRequest, item: AgendaItem, limit: PaperSizeLimitH
             else:
                 messages.success(request, f"“{paper.original_name}” added to item {item.number}.")
                 return _back_to(meeting, f"item-{item.pk}")
-    return _form_page(
+    return render(
         request,
+        "form_page.html",
         {
             "form": form,
+            "back": _at(meeting),
             "multipart": True,
             "caption": f"{meeting.title} · item {item.number}: {item.title}",
             "title": "Add a paper",
@@ -570,11 +531,15 @@ def apologies(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApologiesForm(request.POST)
     try:
         if request.POST.get("withdraw"):
-            services.attendance_withdraw_apologies(meeting=meeting, person=request.user, request=request)
+            services.attendance_withdraw_apologies(
+                meeting=meeting, person=request.user, actor=request.user, request=request
+            )
             notice = "Your apologies are withdrawn: you are expected at the meeting."
         else:
             note = form.cleaned_data["note"] if form.is_valid() else ""
-            services.attendance_send_apologies(meeting=meeting, person=request.user, note=note, request=request)
+            services.attendance_send_apologies(
+                meeting=meeting, person=request.user, note=note, actor=request.user, request=request
+            )
             notice = "Your apologies are recorded."
     except ApplicationError as exc:
         return _attendance_done(request, meeting, error=exc.message)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from partnership.core import access
 from partnership.core.errors import ApplicationError
 from partnership.core.exports import pdf_response, xlsx_response
-from partnership.core.pages import form_error
+from partnership.core.pages import form_page
 from partnership.core.params import int_param
 from partnership.directory.models import Partnership, School
 from partnership.plans import exports, selectors, services
@@ -44,8 +44,6 @@ from partnership.plans.models import (
     current_academic_year,
 )
 from partnership.plans.terms import current_term_for
-
-_form_error = form_error
 
 
 def _crumbs(*pairs: tuple[str, str]) -> list[tuple[str, str]]:
@@ -99,13 +97,14 @@ def _milestone(request: HttpRequest, pk: int, action: str) -> Milestone:
     return milestone
 
 
-def _back_to(plan: ImprovementPlan, anchor: str = "") -> HttpResponse:
+def _at(plan: ImprovementPlan, anchor: str = "") -> str:
+    """The plan page's address, at the item `anchor` names."""
     url = reverse("plans:detail", args=[plan.pk])
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return f"{url}#{anchor}" if anchor else url
 
 
-def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-    return render(request, "form_page.html", context)
+def _back_to(plan: ImprovementPlan, anchor: str = "") -> HttpResponse:
+    return redirect(_at(plan, anchor))
 
 
 # --- Index and plans ----------------------------------------------------------------------------
@@ -186,19 +185,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk, "manage")
-    form = PlanForm(request.POST or None, initial={"title": plan.title, "vision": plan.vision})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(plan=plan, actor=request.user, request=request, **form.cleaned_data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "The plan's details have been saved.")
-            return _back_to(plan)
-    return _form_page(
+    return form_page(
         request,
-        {
-            "form": form,
+        PlanForm(request.POST or None, initial={"title": plan.title, "vision": plan.vision}),
+        save=lambda form: services.plan_update(plan=plan, actor=request.user, request=request, **form.cleaned_data),
+        success_message="The plan's details have been saved.",
+        redirect_to=reverse("plans:detail", args=[plan.pk]),
+        context={
             "caption": _plan_name(plan),
             "title": "Title and vision",
             "submit": "Save",
@@ -291,29 +284,15 @@ def _filename(plan: ImprovementPlan) -> str:
 @require_http_methods(["GET", "POST"])
 def priority_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk, "manage")
-    form = PriorityForm(request.POST or None, people=selectors.plan_people(plan))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            priority = services.priority_create(
-                plan=plan,
-                title=data["title"],
-                description=data["description"],
-                framework_area=data["framework_area"],
-                themes=data["themes"],
-                lead=data["lead_person"],
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Priority {priority.number} added. Now add its objectives.")
-            return _back_to(plan, f"priority-{priority.pk}")
-    return _form_page(
+    return form_page(
         request,
-        {
-            "form": form,
+        PriorityForm(request.POST or None, people=selectors.plan_people(plan)),
+        save=lambda form: services.priority_create(
+            plan=plan, actor=request.user, request=request, **_priority_data(form)
+        ),
+        success_message=lambda priority: f"Priority {priority.number} added. Now add its objectives.",
+        redirect_to=lambda priority: _at(plan, f"priority-{priority.pk}"),
+        context={
             "caption": _plan_name(plan),
             "title": "Add a priority",
             "submit": "Add priority",
@@ -321,6 +300,17 @@ def priority_create(request: HttpRequest, pk: int) -> HttpResponse:
             "crumbs": _plan_crumbs(plan, ("Add a priority", "")),
         },
     )
+
+
+def _priority_data(form: PriorityForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "description": data["description"],
+        "framework_area": data["framework_area"],
+        "themes": data["themes"],
+        "lead": data["lead_person"],
+    }
 
 
 @login_required
@@ -335,29 +325,15 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "themes": ", ".join(t.name for t in priority.themes.order_by("name")),
         "lead": priority.lead_id or "",
     }
-    form = PriorityForm(request.POST or None, initial=initial, people=selectors.plan_people(plan))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.priority_update(
-                priority=priority,
-                title=data["title"],
-                description=data["description"],
-                framework_area=data["framework_area"],
-                themes=data["themes"],
-                lead=data["lead_person"],
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Priority {priority.number} saved.")
-            return _back_to(plan, f"priority-{priority.pk}")
-    return _form_page(
+    return form_page(
         request,
-        {
-            "form": form,
+        PriorityForm(request.POST or None, initial=initial, people=selectors.plan_people(plan)),
+        save=lambda form: services.priority_update(
+            priority=priority, actor=request.user, request=request, **_priority_data(form)
+        ),
+        success_message=f"Priority {priority.number} saved.",
+        redirect_to=_at(plan, f"priority-{priority.pk}"),
+        context={
             "caption": _plan_name(plan),
             "title": f"Edit priority {priority.number}",
             "submit": "Save priority",
@@ -370,25 +346,19 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _progress_page(
     request: HttpRequest, item: Priority | Objective, plan: ImprovementPlan, label: str, anchor: str
 ) -> HttpResponse:
-    form = ProgressForm(request.POST or None, initial={"rag": item.rag})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.progress_record(item=item, actor=request.user, request=request, **form.cleaned_data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Progress on {label} recorded: {item.get_rag_display()}.")
-            return _back_to(plan, anchor)
-    return render(
+    return form_page(
         request,
-        "plans/progress.html",
-        {
-            "form": form,
+        ProgressForm(request.POST or None, initial={"rag": item.rag}),
+        save=lambda form: services.progress_record(item=item, actor=request.user, request=request, **form.cleaned_data),
+        success_message=lambda _: f"Progress on {label} recorded: {item.get_rag_display()}.",
+        redirect_to=_at(plan, anchor),
+        template="plans/progress.html",
+        context={
             "item": item,
             "label": label,
             "plan_name": _plan_name(plan),
             "history": item.updates.select_related("author").order_by("-recorded_at", "-id"),
-            "back": f"{reverse('plans:detail', args=[plan.pk])}#{anchor}",
+            "back": _at(plan, anchor),
             "crumbs": _plan_crumbs(plan, (f"Record progress on {label}", "")),
         },
     )
@@ -409,36 +379,29 @@ def priority_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     priority = _priority(request, pk, "manage")
     plan = priority.plan
-    form = ObjectiveForm(request.POST or None, people=selectors.plan_people(plan))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            objective = services.objective_create(
-                priority=priority,
-                title=data["title"],
-                success_criteria=data["success_criteria"],
-                lead=data["lead_person"],
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(
-                request, f"Objective {priority.number}.{objective.number} added. Add its termly milestones."
-            )
-            return _back_to(plan, f"objective-{objective.pk}")
-    return _form_page(
+    return form_page(
         request,
-        {
-            "form": form,
+        ObjectiveForm(request.POST or None, people=selectors.plan_people(plan)),
+        save=lambda form: services.objective_create(
+            priority=priority, actor=request.user, request=request, **_objective_data(form)
+        ),
+        success_message=lambda objective: (
+            f"Objective {priority.number}.{objective.number} added. Add its termly milestones."
+        ),
+        redirect_to=lambda objective: _at(plan, f"objective-{objective.pk}"),
+        context={
             "caption": f"Priority {priority.number}: {priority.title}",
             "title": "Add an objective",
             "submit": "Add objective",
-            "back": f"{reverse('plans:detail', args=[plan.pk])}#priority-{priority.pk}",
+            "back": _at(plan, f"priority-{priority.pk}"),
             "crumbs": _plan_crumbs(plan, ("Add an objective", "")),
         },
     )
+
+
+def _objective_data(form: ObjectiveForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {"title": data["title"], "success_criteria": data["success_criteria"], "lead": data["lead_person"]}
 
 
 @login_required
@@ -452,31 +415,19 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "success_criteria": objective.success_criteria,
         "lead": objective.lead_id or "",
     }
-    form = ObjectiveForm(request.POST or None, initial=initial, people=selectors.plan_people(plan))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.objective_update(
-                objective=objective,
-                title=data["title"],
-                success_criteria=data["success_criteria"],
-                lead=data["lead_person"],
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Objective {priority.number}.{objective.number} saved.")
-            return _back_to(plan, f"objective-{objective.pk}")
-    return _form_page(
+    return form_page(
         request,
-        {
-            "form": form,
+        ObjectiveForm(request.POST or None, initial=initial, people=selectors.plan_people(plan)),
+        save=lambda form: services.objective_update(
+            objective=objective, actor=request.user, request=request, **_objective_data(form)
+        ),
+        success_message=f"Objective {priority.number}.{objective.number} saved.",
+        redirect_to=_at(plan, f"objective-{objective.pk}"),
+        context={
             "caption": f"Priority {priority.number}: {priority.title}",
             "title": f"Edit objective {priority.number}.{objective.number}",
             "submit": "Save objective",
-            "back": f"{reverse('plans:detail', args=[plan.pk])}#objective-{objective.pk}",
+            "back": _at(plan, f"objective-{objective.pk}"),
             "crumbs": _plan_crumbs(plan, (f"Objective {priority.number}.{objective.number}", "")),
         },
     )
@@ -495,23 +446,19 @@ def objective_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk, "manage")
     plan = objective.priority.plan
-    form = MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_create(objective=objective, actor=request.user, request=request, **form.cleaned_data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Milestone added.")
-            return _back_to(plan, f"objective-{objective.pk}")
-    return _form_page(
+    return form_page(
         request,
-        {
-            "form": form,
+        MilestoneForm(request.POST or None),
+        save=lambda form: services.milestone_create(
+            objective=objective, actor=request.user, request=request, **form.cleaned_data
+        ),
+        success_message="Milestone added.",
+        redirect_to=_at(plan, f"objective-{objective.pk}"),
+        context={
             "caption": f"Objective {objective.priority.number}.{objective.number}: {objective.title}",
             "title": "Add a milestone",
             "submit": "Add milestone",
-            "back": f"{reverse('plans:detail', args=[plan.pk])}#objective-{objective.pk}",
+            "back": _at(plan, f"objective-{objective.pk}"),
             "crumbs": _plan_crumbs(plan, ("Add a milestone", "")),
         },
     )
@@ -524,23 +471,19 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     objective = milestone.objective
     plan = objective.priority.plan
     initial = {"term": milestone.term, "description": milestone.description, "achieved": milestone.achieved}
-    form = MilestoneEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestone_update(milestone=milestone, actor=request.user, request=request, **form.cleaned_data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "Milestone saved.")
-            return _back_to(plan, f"objective-{objective.pk}")
-    return _form_page(
+    return form_page(
         request,
-        {
-            "form": form,
+        MilestoneEditForm(request.POST or None, initial=initial),
+        save=lambda form: services.milestone_update(
+            milestone=milestone, actor=request.user, request=request, **form.cleaned_data
+        ),
+        success_message="Milestone saved.",
+        redirect_to=_at(plan, f"objective-{objective.pk}"),
+        context={
             "caption": f"Objective {objective.priority.number}.{objective.number}: {objective.title}",
             "title": "Edit a milestone",
             "submit": "Save milestone",
-            "back": f"{reverse('plans:detail', args=[plan.pk])}#objective-{objective.pk}",
+            "back": _at(plan, f"objective-{objective.pk}"),
             "crumbs": _plan_crumbs(plan, ("Edit a milestone", "")),
         },
     )
@@ -564,37 +507,27 @@ def milestone_achieved(request: HttpRequest, pk: int) -> HttpResponse:
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk, "manage")
     plan = objective.priority.plan
-    form = ObjectiveActionForm(request.POST or None, people=selectors.plan_people(plan))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            action = services.objective_action_add(
-                objective=objective,
-                title=data["title"],
-                owner=data["owner_person"],
-                due_on=data["due_on"],
-                actor=request.user,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Action added for {action.owner}. It is in their list of actions.")
-            return _back_to(plan, f"objective-{objective.pk}")
-    return _form_page(
+    return form_page(
         request,
-        {
-            "form": form,
+        ObjectiveActionForm(request.POST or None, people=selectors.plan_people(plan)),
+        save=lambda form: services.objective_action_add(
+            objective=objective,
+            title=form.cleaned_data["title"],
+            owner=form.cleaned_data["owner_person"],
+            due_on=form.cleaned_data["due_on"],
+            actor=request.user,
+            request=request,
+        ),
+        success_message=lambda action: f"Action added for {action.owner}. It is in their list of actions.",
+        redirect_to=_at(plan, f"objective-{objective.pk}"),
+        context={
             "caption": f"Objective {objective.priority.number}.{objective.number}: {objective.title}",
             "title": "Add an action",
             "submit": "Add action",
-            "back": f"{reverse('plans:detail', args=[plan.pk])}#objective-{objective.pk}",
+            "back": _at(plan, f"objective-{objective.pk}"),
             "crumbs": _plan_crumbs(plan, ("Add an action", "")),
         },
     )
-
-
-# --- Shared priorities --------------------------------------------------------------------------
 
 
 def _year_param(request: HttpRequest) -> int:

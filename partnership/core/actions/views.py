@@ -30,7 +30,7 @@ from partnership.core.actions.forms import (
 from partnership.core.errors import ApplicationError
 from partnership.core.exports import table_response
 from partnership.core.models import Action
-from partnership.core.pages import crumbs, form_error
+from partnership.core.pages import crumbs, form_error, form_page
 from partnership.directory.models import Partnership, School
 
 PAGE_SIZE = 25
@@ -332,31 +332,31 @@ def create_page(
         people=selectors.action_owner_choices(request.user, school_id=school_id, partnership_id=partnership_id),
         priorities=selectors.action_priority_choices(request.user, school_id=school_id, partnership_id=partnership_id),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: ActionCreateForm) -> Action:
         owner = form.cleaned_data["owner"]
-        try:
-            action = services.action_create(
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                owner=owner,
-                created_by=request.user,
-                # A partnership action also shows in its owner's school list, as actions from meetings do.
-                school=school if school is not None else owner.school,
-                partnership=partnership,
-                due_on=form.cleaned_data["due_on"],
-                priority=form.cleaned_data["priority"],
-                source_label=source_label,
-                request=request,
-            )
-        except ApplicationError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, f"Action “{action.title}” added for {owner.full_name}.")
-            return redirect("actions:detail", pk=action.pk)
-    return render(
+        return services.action_create(
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            owner=owner,
+            created_by=request.user,
+            # A partnership action also shows in its owner's school list, as actions from meetings do.
+            school=school if school is not None else owner.school,
+            partnership=partnership,
+            due_on=form.cleaned_data["due_on"],
+            priority=form.cleaned_data["priority"],
+            source_label=source_label,
+            request=request,
+        )
+
+    return form_page(
         request,
-        "actions/create.html",
-        {"form": form, "title": title, "crumbs": _crumbs(("Actions", reverse("actions:mine")), back, (title, ""))},
+        form,
+        save=save,
+        success_message=lambda action: f"Action “{action.title}” added for {action.owner.full_name}.",
+        redirect_to=lambda action: reverse("actions:detail", args=[action.pk]),
+        template="actions/create.html",
+        context={"title": title, "crumbs": _crumbs(("Actions", reverse("actions:mine")), back, (title, ""))},
     )
 
 

@@ -187,3 +187,63 @@ def test_person_without_school_or_roles_sees_only_themselves(db):
     PartnershipFactory()
     assert list(selectors.people_for(lonely)) == [lonely]
     assert list(selectors.partnerships_for(lonely)) == []
+
+
+# --- Rules the pages check, enforced here too -----------------------------------------------------
+
+
+def test_school_roles_can_only_be_given_to_people_at_a_school(world):
+    adviser = world["adviser"]  # an external: no school
+    with pytest.raises(ApplicationError, match="School roles can only be given to people at a school.") as exc:
+        services.role_assign(person=adviser, role=Role.TEACHER, school=None, actor=world["head"])
+    assert exc.value.field == "role"
+    assert not adviser.role_assignments.filter(role=Role.TEACHER).exists()
+
+
+def test_a_subject_leader_role_names_the_subject_they_lead(world):
+    teacher = world["teacher"]
+    with pytest.raises(ApplicationError, match="Choose the subject this person leads.") as exc:
+        services.role_assign(person=teacher, role=Role.SUBJECT_LEADER, school=world.own, actor=world["head"])
+    assert exc.value.field == "subject"
+    with pytest.raises(ApplicationError, match="Choose a subject from the list.") as exc:
+        services.role_assign(
+            person=teacher, role=Role.SUBJECT_LEADER, school=world.own, subject="maths", actor=world["head"]
+        )
+    assert exc.value.field == "subject"
+    assert not teacher.role_assignments.filter(role=Role.SUBJECT_LEADER).exists()
+    assignment = services.role_assign(
+        person=teacher, role=Role.SUBJECT_LEADER, school=world.own, subject="Maths", actor=world["head"]
+    )
+    assert assignment.subject == "Maths"
+
+
+def test_only_subject_leaders_have_a_subject(world):
+    with pytest.raises(ApplicationError, match="Only subject or curriculum leaders have a subject.") as exc:
+        services.role_assign(
+            person=world["teacher"], role=Role.DSL, school=world.own, subject="Maths", actor=world["head"]
+        )
+    assert exc.value.field == "subject"
+    assert not world["teacher"].role_assignments.filter(role=Role.DSL).exists()
+
+
+def test_the_admin_grant_check_applies_the_subject_rule(world):
+    with pytest.raises(ApplicationError, match="Choose the subject"):
+        services.role_grant_check(
+            person=world["teacher"], role=Role.SUBJECT_LEADER, school=world.own, actor=world["admin"]
+        )
+
+
+def test_an_account_without_a_school_has_no_school_to_agree_or_vote_for(world):
+    with pytest.raises(ApplicationError, match="not at a school, so there is no school to agree for"):
+        services.memorandum_agree(version=world.memorandum, school=None, actor=world["admin"])
+    with pytest.raises(ApplicationError, match="not at a school, so there is no school to vote for"):
+        services.decision_vote(decision=world.decision, school=None, choice="for", actor=world["admin"])
+    assert not MemorandumAgreement.objects.exists() and not world.decision.votes.exists()
+
+
+def test_a_head_agrees_and_votes_only_for_their_own_school(world):
+    with pytest.raises(ApplicationError, match="only for your own school"):
+        services.memorandum_agree(version=world.memorandum, school=world.partner, actor=world["head"])
+    with pytest.raises(ApplicationError, match="only for your own school"):
+        services.decision_vote(decision=world.decision, school=world.partner, choice="for", actor=world["head"])
+    assert not MemorandumAgreement.objects.exists() and not world.decision.votes.exists()

@@ -27,6 +27,21 @@ def test_subject_leader_needs_a_subject(client, world):
     assert not world["teacher"].role_assignments.filter(role=Role.SUBJECT_LEADER).exists()
 
 
+def test_an_invited_subject_leaders_subject_is_kept_for_their_role(client, world):
+    client.force_login(world["head"])
+    data = {"full_name": "New Leader", "email": "leader@own.test", "roles": [Role.SUBJECT_LEADER], "subject": "Maths"}
+    response = client.post(f"/schools/{world.own.slug}/invite/", data)
+    assert response.status_code == 302
+    assert Invitation.objects.get(email="leader@own.test").subject == "Maths"
+
+
+def test_a_subject_chosen_for_a_role_without_one_is_not_kept(client, world):
+    client.force_login(world["head"])
+    data = {"full_name": "New Teacher", "email": "teacher2@own.test", "roles": [Role.TEACHER], "subject": "Maths"}
+    assert client.post(f"/schools/{world.own.slug}/invite/", data).status_code == 302
+    assert Invitation.objects.get(email="teacher2@own.test").subject == ""
+
+
 def test_head_sees_and_withdraws_a_pending_invitation(client, world):
     invitation, raw = invitation_create(
         invited_by=world["head"], email="new@own.test", full_name="New Person", roles=[Role.TEACHER], school=world.own

@@ -252,6 +252,46 @@ def test_members_send_and_withdraw_their_own_apologies(world):
     assert meeting.attendance.get(person=world["coordinator"]).status == "apologies"
 
 
+def test_nobody_sends_apologies_for_someone_else_unless_they_run_the_meeting(world):
+    meeting = schedule(world)
+    with pytest.raises(ApplicationError, match="You can send apologies only for yourself."):
+        services.attendance_send_apologies(meeting=meeting, person=world["senco"], actor=world["teacher"])
+    assert meeting.attendance.get(person=world["senco"]).status == "expected"
+    services.attendance_send_apologies(meeting=meeting, person=world["senco"], note="Ill", actor=world["coordinator"])
+    assert meeting.attendance.get(person=world["senco"]).status == "apologies"
+    event = AuditEvent.objects.get(verb="apologies")
+    assert event.actor == world["coordinator"] and event.detail["person"] == world["senco"].email
+    with pytest.raises(ApplicationError, match="You can withdraw apologies only for yourself."):
+        services.attendance_withdraw_apologies(meeting=meeting, person=world["senco"], actor=world["teacher"])
+    assert meeting.attendance.get(person=world["senco"]).status == "apologies"
+
+
+def test_only_people_who_may_see_a_meeting_send_apologies_for_it(world):
+    meeting = schedule(world)
+    with pytest.raises(ApplicationError, match="is not invited to this meeting"):
+        services.attendance_send_apologies(meeting=meeting, person=world["outside_teacher"])
+    with pytest.raises(ApplicationError, match="is not invited to this meeting"):
+        services.attendance_send_apologies(meeting=meeting, person=world["teacher"], actor=world["coordinator"])
+    # Sending apologies would have put them on the list, and the list lets people see the meeting.
+    assert not meeting.attendance.filter(person__in=[world["outside_teacher"], world["teacher"]]).exists()
+
+
+def test_apologies_are_for_a_meeting_still_to_be_held(world):
+    meeting = held_meeting(world.network, created_by=world["coordinator"])
+    with pytest.raises(ApplicationError, match="already been held"):
+        services.attendance_send_apologies(meeting=meeting, person=world["senco"])
+    assert meeting.attendance.get(person=world["senco"]).status == "expected"
+
+
+def test_no_apologies_once_the_runner_has_marked_you_present(world):
+    meeting = schedule(world)
+    row = meeting.attendance.select_related("person", "meeting__network").get(person=world["senco"])
+    services.attendance_mark(attendance=row, status="present", actor=world["coordinator"])
+    with pytest.raises(ApplicationError, match="already marked present"):
+        services.attendance_send_apologies(meeting=meeting, person=world["senco"])
+    assert meeting.attendance.get(person=world["senco"]).status == "present"
+
+
 def test_runners_mark_present_and_absent(world):
     meeting = held_meeting(world.network, created_by=world["coordinator"])
     row = meeting.attendance.select_related("person", "meeting__network").get(person=world["senco"])
