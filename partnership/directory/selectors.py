@@ -193,7 +193,7 @@ def my_networks(user: Any) -> list[Network]:
 def roles_awaiting_approval(user: Any, *, school: School | None = None) -> QuerySet[RoleAssignment]:
     """Grants awaiting approval that this user may see (their school's as its head, their own, the
     ones they gave; all of them for platform administrators), oldest first."""
-    qs = visible_to(user, RoleAssignment).awaiting_approval()
+    qs = visible_to(user, RoleAssignment.objects.awaiting_approval())
     if school is not None:
         qs = qs.filter(school=school)
     return qs.select_related("person", "school", "granted_by").order_by("started_on", "pk")
