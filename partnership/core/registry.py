@@ -32,6 +32,18 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class NetworkSection:
+    """A section of a network's page contributed by another app (its meetings, for one): a template
+    (its context variable is `panel`) and the function that makes its context for this request and
+    network."""
+
+    key: str
+    template: str
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+    order: int = 100
+
+
 @dataclass
 class DemoOutcome:
     summary: str  # e.g. "12 plans"
@@ -48,6 +60,7 @@ class DemoLoader:
 
 NAVIGATION: list[NavItem] = []
 HOME_PANELS: list[HomePanel] = []
+NETWORK_SECTIONS: list[NetworkSection] = []
 DEMO_LOADERS: list[DemoLoader] = []
 
 
@@ -64,6 +77,10 @@ def register_nav(item: NavItem) -> None:
 
 def register_home_panel(panel: HomePanel) -> None:
     _add(HOME_PANELS, panel, lambda entry: entry.key)
+
+
+def register_network_section(section: NetworkSection) -> None:
+    _add(NETWORK_SECTIONS, section, lambda entry: entry.key)
 
 
 def register_demo(loader: DemoLoader) -> None:

@@ -229,3 +229,15 @@ def home_partnerships(request: Any) -> dict[str, Any]:
 
 def home_networks(request: Any) -> dict[str, Any]:
     return {"networks": my_networks(request.user)}
+
+
+def network_sections(request: Any, network: Network) -> list[dict[str, Any]]:
+    """The sections other apps add to a network's page (core.registry), for this person."""
+    from partnership.core.registry import NETWORK_SECTIONS
+
+    shown = []
+    for section in NETWORK_SECTIONS:
+        context = section.context(request, network)
+        if context is not None:
+            shown.append({"template": section.template, "context": context})
+    return shown

@@ -44,7 +44,6 @@ from partnership.directory.models import (
     RoleAssignment,
     School,
 )
-from partnership.meetings.selectors import network_meetings
 
 _get = get_or_deny
 
@@ -694,7 +693,6 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     network = _get(request, Network, pk=pk)
     can_manage = access.can(request.user, "manage", network)
     members = selectors.network_members(network)
-    can_view_meetings = access.can(request.user, "view_meetings", network)
     form = None
     if can_manage:
         member_ids = {m["person"].pk for m in members}
@@ -719,8 +717,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "form": form,
             "can_manage": can_manage,
-            "network_meetings": network_meetings(network, request.user) if can_view_meetings else None,
-            "can_run_meetings": can_view_meetings and access.can(request.user, "run_meetings", network),
+            "sections": selectors.network_sections(request, network),
             "crumbs": _crumbs(("Networks", reverse("directory:network_list")), (network.name, "")),
         },
     )

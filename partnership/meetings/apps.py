@@ -11,6 +11,9 @@ class MeetingsConfig(AppConfig):
 
         policy.register()
         registry.register_nav(registry.NavItem("Meetings", "meetings:index", "meetings", order=50))
+        registry.register_network_section(
+            registry.NetworkSection("meetings", "meetings/_network_meetings.html", selectors.network_page_section)
+        )
         registry.register_home_panel(
             registry.HomePanel("meetings", "meetings/_home_meetings.html", selectors.home_meetings, order=20)
         )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.accounts.models import User
-from partnership.core.access import principal_for, visible_to
+from partnership.core.access import can, principal_for, visible_to
 from partnership.core.models import Action
 from partnership.core.roles import Role
 from partnership.directory.models import Membership, Network, RoleAssignment, School
@@ -287,3 +287,13 @@ def attendee_candidates(meeting: Meeting, attendance: list[Attendance]) -> list[
 def home_meetings(request: Any) -> dict[str, Any]:
     """The home page's panel: the person's next five meetings."""
     return {"next_meetings": next_meetings_for(request.user, limit=5)}
+
+
+def network_page_section(request: Any, network: Network) -> dict[str, Any]:
+    """The Meetings section of a network's page: its meetings for those who may see them."""
+    can_view = can(request.user, "view_meetings", network)
+    return {
+        "network": network,
+        "network_meetings": network_meetings(network, request.user) if can_view else None,
+        "can_run_meetings": can_view and can(request.user, "run_meetings", network),
+    }

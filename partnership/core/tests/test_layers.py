@@ -24,8 +24,6 @@ STILL_UPWARD = {
     ("core/actions/views.py", "directory"),
     # Invitations write directory roles; they move to the directory.
     ("accounts/services.py", "directory"),
-    # The network page lists a network's meetings.
-    ("directory/views.py", "meetings"),
 }
 
 
