@@ -74,11 +74,11 @@ def school_ids_in(partnership_ids: frozenset[int]) -> Any:
     return Membership.objects.current().filter(partnership_id__in=partnership_ids).values("school_id")
 
 
-def member_networks(p: Principal) -> Q:
-    """Networks the person belongs to: by role (role networks and boards with a role), by manual
-    membership, or as coordinator of the partnership. Applies to `Network` rows. Membership follows
-    the dated memberships: a manual member counts only while they belong to the network's
-    partnership (their school is a current member, or their partnership role is current)."""
+def belongs_to_networks(p: Principal) -> Q:
+    """Networks the person belongs to: by role (role networks and boards with a role) or by name.
+    Applies to `Network` rows. Membership follows the dated memberships: a manual member counts
+    only while they belong to the network's partnership (their school is a current member, or
+    their partnership role is current)."""
     by_role = (
         Q(kind__in=["role", "board"], role__in=p.school_roles, partnership_id__in=p.school_partnerships)
         & ~Q(role="")
@@ -87,7 +87,13 @@ def member_networks(p: Principal) -> Q:
     manual = Q(pk__in=NetworkMember.objects.filter(person_id=p.user_id).values("network_id")) & Q(
         partnership_id__in=p.partnership_ids
     )
-    return by_role | manual | Q(partnership_id__in=p.coordinates)
+    return by_role | manual
+
+
+def member_networks(p: Principal) -> Q:
+    """Networks whose meetings the person sees and runs: those they belong to, and every network of
+    a partnership they coordinate."""
+    return belongs_to_networks(p) | Q(partnership_id__in=p.coordinates)
 
 
 def member_of_network(p: Principal, network: Any) -> bool:

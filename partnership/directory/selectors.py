@@ -9,7 +9,6 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from partnership.accounts.models import User
 from partnership.core.access import principal_for, visible_to
 from partnership.core.errors import ApplicationError
-from partnership.core.roles import Role
 from partnership.directory.models import (
     Decision,
     Membership,
@@ -152,7 +151,9 @@ def network_members(network: Network) -> list[dict[str, Any]]:
     a current role in it), as in the access policy. Two queries.
     """
     manual = {m.person_id: m for m in NetworkMember.objects.filter(network=network)}
-    role_q = _role_members_q(network) if network.kind == Network.Kind.ROLE and network.role else Q(pk__in=[])
+    # Role networks and boards with a role bring people in by role (as the access policy does).
+    by_role = network.kind in (Network.Kind.ROLE, Network.Kind.BOARD) and network.role
+    role_q = _role_members_q(network) if by_role else Q(pk__in=[])
     belongs = Q(
         school_id__in=Membership.objects.current().filter(partnership_id=network.partnership_id).values("school_id")
     ) | Q(pk__in=RoleAssignment.objects.current().filter(partnership_id=network.partnership_id).values("person_id"))
@@ -168,26 +169,13 @@ def network_members(network: Network) -> list[dict[str, Any]]:
 
 
 def my_networks(user: Any) -> list[Network]:
-    """Networks the person belongs to, by role or manual membership."""
+    """Networks the person belongs to, by role or by name (the access policy's definition)."""
+    from partnership.directory.policy import belongs_to_networks
+
     principal = principal_for(user)
     if principal.user_id is None:
         return []
-    networks = list(networks_for(user))
-    manual_ids = set(NetworkMember.objects.filter(person=user).values_list("network_id", flat=True))
-    subjects = set(
-        RoleAssignment.objects.current().filter(person=user, role=Role.SUBJECT_LEADER).values_list("subject", flat=True)
-    )
-    mine = []
-    for network in networks:
-        by_role = (
-            network.kind == Network.Kind.ROLE
-            and network.partnership_id in principal.school_partnerships
-            and network.role in principal.school_roles
-            and (not network.subject or network.subject in subjects)
-        )
-        if by_role or network.pk in manual_ids:
-            mine.append(network)
-    return mine
+    return list(networks_for(user).filter(belongs_to_networks(principal)))
 
 
 def roles_awaiting_approval(user: Any, *, school: School | None = None) -> QuerySet[RoleAssignment]:

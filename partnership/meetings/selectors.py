@@ -17,7 +17,7 @@ from partnership.core.models import Action
 from partnership.core.roles import Role
 from partnership.directory.models import Membership, Network, RoleAssignment, School
 from partnership.directory.policy import member_networks
-from partnership.directory.selectors import _role_members_q, network_members
+from partnership.directory.selectors import network_members
 from partnership.meetings.models import AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting
 
 # How far back a calendar feed and the "recent meetings" list reach.
@@ -28,16 +28,9 @@ RECENT_LIMIT = 10
 
 
 def network_people(network: Network) -> list[User]:
-    """The people a network's meetings are for: its members by role and its manual members.
-
-    Boards may bring members in by role as well as by name (the access policy counts both), so their
-    role members are added here too. Up to three queries.
-    """
+    """The people a network's meetings are for: its members (`directory.selectors.network_members`,
+    by role, boards included, and by name). Two queries."""
     people = [row["person"] for row in network_members(network)]
-    if network.kind == Network.Kind.BOARD and network.role:
-        seen = {p.pk for p in people}
-        by_role = User.objects.filter(_role_members_q(network), is_active=True).select_related("school")
-        people += [p for p in by_role if p.pk not in seen]
     return sorted(people, key=lambda p: (p.full_name.lower(), p.pk))
 
 

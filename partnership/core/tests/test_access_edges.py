@@ -216,3 +216,26 @@ def test_the_audit_pages_ask_the_same_queries_for_10_or_50_rows(client, world, r
         return len(ctx)
 
     assert queries_with(10) == queries_with(50)
+
+
+# --- One definition of network membership (the policy, the network page, the home page) -----------
+
+
+def test_a_boards_members_by_role_are_its_members_everywhere(client, world):
+    from partnership.core.roles import Role
+    from partnership.directory.selectors import my_networks
+
+    board = Network.objects.create(
+        partnership=world.home, kind=Network.Kind.BOARD, name="Raising Achievement Board", role=Role.HEADTEACHER
+    )
+    head = world["head"]
+    assert access.can(head, "run_meetings", board)
+    assert head.pk in {row["person"].pk for row in network_members(board)}
+    assert board in my_networks(head)
+    client.force_login(head)
+    assert "Raising Achievement Board" in client.get("/").content.decode()
+    # ... and nobody is a member in one place but not another.
+    for role in ["teacher", "governor", "coordinator", "adviser", "outside_head", "leaver"]:
+        person = world[role]
+        listed = person.pk in {row["person"].pk for row in network_members(board)}
+        assert listed == (board in my_networks(person)), role
