@@ -1,7 +1,7 @@
 """Outcome pages (C5): a school's outcomes, the partnership's Raising Achievement Board dashboard,
 their Excel exports, the RAB pack PDF, and turning a flag into an action.
 
-Every page shows aggregates only (`outcomes/analysis.py`); small groups are suppressed for anyone
+Every page shows aggregates only (`outcomes/analysis/`); small groups are suppressed for anyone
 but the school's own staff (`access.sees_unsuppressed`), with the partnership's threshold.
 """
 
