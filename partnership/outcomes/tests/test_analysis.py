@@ -1,4 +1,4 @@
-"""Suppression rules in `outcomes/analysis/` (the rules themselves are in `stats.py`): small groups and the groups that would reveal them."""
+"""Suppression in `outcomes/analysis/` (rules in `stats.py`): small groups and the groups that would reveal them."""
 
 from __future__ import annotations
 
