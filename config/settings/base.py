@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "partnership.accounts.middleware.RequireMFAMiddleware",
     "partnership.core.middleware.NoStoreForSignedInMiddleware",
+    "partnership.core.middleware.DatabaseBusyMiddleware",
     # Axes last, so it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
