@@ -1,50 +1,6 @@
 from django import forms
 from django.conf import settings
 
-from partnership.accounts.services import roles_for_choice
-from partnership.core.roles import SUBJECTS, Role
-
-
-class InvitationAcceptForm(forms.Form):
-    full_name = forms.CharField(label="Your full name", max_length=150)
-    password1 = forms.CharField(
-        label="Choose a password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. A few unrelated words make a strong password.",
-    )
-    password2 = forms.CharField(
-        label="Type the password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-
-    def clean(self) -> dict:  # type: ignore[type-arg]
-        data = super().clean() or {}
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", "The two passwords do not match.")
-        return data
-
-
-class InvitationForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="Email address")
-    roles = forms.MultipleChoiceField(label="Roles", widget=forms.CheckboxSelectMultiple)
-    subject = forms.ChoiceField(
-        label="Subject (for subject or curriculum leaders)",
-        required=False,
-        choices=[("", "Not a subject leader")] + [(s, s) for s in SUBJECTS],
-    )
-
-    def __init__(self, *args, at_school: bool = True, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = roles_for_choice(at_school=at_school)
-        if not at_school:
-            del self.fields["subject"]
-
-    def clean(self) -> dict:  # type: ignore[type-arg]
-        data = super().clean() or {}
-        if Role.SUBJECT_LEADER not in data.get("roles", []):
-            data["subject"] = ""  # the subject field is only for subject leaders; the service checks it
-        return data
-
 
 class ContactDetailsForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=150)

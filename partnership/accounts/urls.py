@@ -5,7 +5,6 @@ from partnership.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
     path("account/", views.profile_view, name="profile"),
     path("account/api-tokens/", views.api_tokens_view, name="api_tokens"),
     path("account/api-tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),

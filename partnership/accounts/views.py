@@ -1,18 +1,15 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnership.accounts.forms import ApiTokenForm, ContactDetailsForm, InvitationAcceptForm
+from partnership.accounts.forms import ApiTokenForm, ContactDetailsForm
 from partnership.accounts.models import ApiToken
 from partnership.accounts.services import (
     api_token_create,
     api_token_revoke,
-    invitation_accept,
-    invitation_for_token,
     person_update_contact,
 )
 from partnership.core import access
@@ -20,29 +17,6 @@ from partnership.core.errors import ApplicationError
 from partnership.core.pages import form_error
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"
-
-
-@require_http_methods(["GET", "POST"])
-def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = invitation_for_token(token)
-    if invitation is None:
-        return render(request, "accounts/invitation_invalid.html", status=404)
-    form = InvitationAcceptForm(request.POST or None, initial={"full_name": invitation.full_name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = invitation_accept(
-                raw_token=token,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-                request=request,
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-            messages.success(request, "Welcome. Your account is ready.")
-            return redirect("home")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
 @login_required

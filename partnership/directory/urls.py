@@ -5,6 +5,7 @@ from partnership.directory import views
 app_name = "directory"
 
 urlpatterns = [
+    path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
     path("partnerships/", views.partnership_list, name="partnership_list"),
     path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
     path("partnerships/<slug:slug>/schools/add/", views.partnership_add_school, name="partnership_add_school"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -13,9 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from partnership.accounts.forms import InvitationForm
 from partnership.accounts.models import Invitation, User
-from partnership.accounts.services import invitation_create, invitation_revoke, user_set_active
+from partnership.accounts.services import user_set_active
 from partnership.core import access, audit
 from partnership.core.errors import ApplicationError
 from partnership.core.exports import csv_response
@@ -29,6 +29,8 @@ from partnership.directory.forms import (
     AddSchoolForm,
     CloseDecisionForm,
     DecisionForm,
+    InvitationAcceptForm,
+    InvitationForm,
     MemorandumForm,
     RoleForm,
     SchoolDetailsForm,
@@ -158,7 +160,7 @@ def partnership_invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _invite(request: HttpRequest, form: InvitationForm, **where: Any) -> Invitation:
-    invitation, _ = invitation_create(
+    invitation, _ = services.invitation_create(
         invited_by=request.user,
         email=form.cleaned_data["email"],
         full_name=form.cleaned_data["full_name"],
@@ -651,7 +653,7 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.pending().select_related("school", "partnership"), pk=pk)
     target = invitation.school or invitation.partnership
     access.require(request, "manage", target)
-    invitation_revoke(invitation=invitation, actor=request.user, request=request)
+    services.invitation_revoke(invitation=invitation, actor=request.user, request=request)
     messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
     if invitation.school:
         return redirect("directory:school_detail", slug=invitation.school.slug)
@@ -731,3 +733,29 @@ def network_member_remove(request: HttpRequest, pk: int, member_pk: int) -> Http
     services.network_member_remove(member=member, actor=request.user, request=request)
     messages.success(request, f"{member.person.full_name} removed from {network.name}.")
     return redirect("directory:network_detail", pk=pk)
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(request.POST or None, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                raw_token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                request=request,
+            )
+        except ApplicationError as exc:
+            form_error(form, exc)
+        else:
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(request, "Welcome. Your account is ready.")
+            return redirect("home")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})

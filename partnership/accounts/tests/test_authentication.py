@@ -9,11 +9,12 @@ from django.core import mail
 from django.utils import timezone
 
 from partnership.accounts.models import Invitation, User
-from partnership.accounts.services import invitation_accept, invitation_create, user_set_active
+from partnership.accounts.services import user_set_active
 from partnership.core.errors import ApplicationError
 from partnership.core.models import AuditEvent
 from partnership.core.roles import Role
 from partnership.directory.models import RoleAssignment
+from partnership.directory.services import invitation_accept, invitation_create
 from partnership.directory.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from partnership.accounts.models import Invitation, User
-from partnership.accounts.services import invitation_accept, invitation_create, user_set_active
+from partnership.accounts.services import user_set_active
 from partnership.core.errors import ApplicationError
 from partnership.core.models import AuditEvent
 from partnership.core.roles import Role
 from partnership.directory.models import RoleAssignment
+from partnership.directory.services import invitation_accept, invitation_create
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from partnership.accounts.models import User
-from partnership.accounts.services import invitation_create
 from partnership.core.roles import Role
 from partnership.directory.models import Membership, Network, Partnership, RoleAssignment, School
+from partnership.directory.services import invitation_create
 from partnership.directory.tests.factories import World
 
 LOGIN_PATH = "/accounts/login/"

@@ -87,8 +87,8 @@ ENTRIES: dict[str, Entry] = {
     # --- accounts ----------------------------------------------------------------------------
     "accounts:profile": Entry("accounts:profile", SIGNED_IN),
     # The invitation's token is the credential: whoever holds the link may open it.
-    "accounts:invitation_accept": Entry(
-        "accounts:invitation_accept", SIGNED_IN, kwargs=invitation_token, anonymous=PUBLIC
+    "directory:invitation_accept": Entry(
+        "directory:invitation_accept", SIGNED_IN, kwargs=invitation_token, anonymous=PUBLIC
     ),
     # --- partnerships ------------------------------------------------------------------------
     "partnership_list": Entry("directory:partnership_list", SIGNED_IN),

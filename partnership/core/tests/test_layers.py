@@ -22,8 +22,6 @@ STILL_UPWARD = {
     ("core/actions/selectors.py", "directory"),
     ("core/actions/selectors.py", "plans"),
     ("core/actions/views.py", "directory"),
-    # Invitations write directory roles; they move to the directory.
-    ("accounts/services.py", "directory"),
 }
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from partnership.accounts.services import invitation_accept, invitation_create
 from partnership.core import access
 from partnership.core.errors import ApplicationError
 from partnership.core.models import AuditEvent
@@ -14,6 +13,7 @@ from partnership.core.roles import Role
 from partnership.core.tests.admin_forms import admin_user, form_data
 from partnership.directory import services
 from partnership.directory.models import RoleAssignment
+from partnership.directory.services import invitation_accept, invitation_create
 from partnership.directory.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

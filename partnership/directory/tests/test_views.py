@@ -3,10 +3,10 @@
 import pytest
 
 from partnership.accounts.models import Invitation
-from partnership.accounts.services import invitation_create
 from partnership.core.models import AuditEvent
 from partnership.core.roles import Role
 from partnership.directory import selectors
+from partnership.directory.services import invitation_create
 
 pytestmark = pytest.mark.django_db
 
