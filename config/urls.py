@@ -14,7 +14,7 @@ urlpatterns = [
     path("plans/", include("partnership.plans.urls")),
     path("outcomes/", include("partnership.outcomes.urls")),
     path("calendar/<str:token>.ics", meetings_views.calendar_feed, name="calendar_feed"),
-    path("actions/", include("partnership.core.actions.urls")),
+    path("actions/", include("partnership.actions.urls")),
     path("api/", include("partnership.api.urls")),
     path("admin/", admin.site.urls),
 ]

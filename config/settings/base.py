@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "partnership.core",
     "partnership.accounts",
     "partnership.directory",
+    "partnership.actions",
     "partnership.plans",
     "partnership.meetings",
     "partnership.outcomes",

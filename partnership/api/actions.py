@@ -14,11 +14,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from partnership.actions import selectors, services
+from partnership.actions.models import Action
 from partnership.api.queries import ActionQuery, validated
 from partnership.core import access
-from partnership.core.actions import selectors, services
 from partnership.core.exports import PLAIN_TEXT_HELP
-from partnership.core.models import Action
 
 PATCHABLE = ("title", "status", "due_on")
 

@@ -9,7 +9,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from partnership.core.models import Action
+from partnership.actions.models import Action
 from partnership.core.params import MAX_ID
 from partnership.core.roles import Role
 

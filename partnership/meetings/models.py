@@ -1,7 +1,7 @@
 """Meetings of networks, working parties and boards (C3), and private calendar feeds.
 
 A meeting's page is its working document before, during and after: agenda with papers,
-attendance and apologies, minutes and decisions per item, actions (`core.Action`) created inline.
+attendance and apologies, minutes and decisions per item, actions (`actions.Action`) created inline.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.accounts.models import User
+from partnership.actions.models import Action
 from partnership.core.access import can, principal_for, visible_to
-from partnership.core.models import Action
 from partnership.core.roles import Role
 from partnership.directory.models import Membership, Network, RoleAssignment, School
 from partnership.directory.policy import member_networks

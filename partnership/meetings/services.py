@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from partnership.actions.models import Action
+from partnership.actions.services import action_create
 from partnership.core import access, audit
-from partnership.core.actions.services import action_create
 from partnership.core.errors import ApplicationError
-from partnership.core.models import Action
 from partnership.directory.models import Membership, Network, School
 from partnership.meetings import papers, selectors
 from partnership.meetings.models import REMINDER_BEFORE, AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from partnership.actions import views as action_views
 from partnership.core import access, charts
-from partnership.core.actions import views as action_views
 from partnership.core.exports import pdf_response, xlsx_response
 from partnership.core.pages import crumbs, get_or_deny
 from partnership.core.params import int_param

@@ -1,7 +1,7 @@
 """School Development Plans and Partnership School Improvement Plans (C4).
 
 plan -> priorities (framework area + themes) -> objectives (success criteria, termly milestones)
--> actions (`core.Action`). RAG status is stored on priorities and objectives; every change is a
+-> actions (`actions.Action`). RAG status is stored on priorities and objectives; every change is a
 dated `ProgressUpdate`, so the history of a status can be read.
 """
 

@@ -12,8 +12,8 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.actions.models import Action
 from partnership.core import access
-from partnership.core.models import Action
 from partnership.directory.models import Membership, Partnership, RoleAssignment, School
 from partnership.plans.models import (
     ImprovementPlan,

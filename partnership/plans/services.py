@@ -16,10 +16,10 @@ from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils.text import slugify
 
+from partnership.actions.models import Action
+from partnership.actions.services import action_create, action_update
 from partnership.core import audit
-from partnership.core.actions.services import action_create, action_update
 from partnership.core.errors import ApplicationError
-from partnership.core.models import Action
 from partnership.directory.models import Network, Partnership, School
 from partnership.directory.services import network_member_add, working_party_create
 from partnership.plans import selectors

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from partnership.core.models import Action
+from partnership.actions.models import Action
 from partnership.outcomes.synthetic import generate_results
 
 pytestmark = pytest.mark.e2e

@@ -13,8 +13,8 @@ from django.db import connections
 from django.test import Client
 
 from partnership.accounts.services import api_token_create
-from partnership.core.actions.services import action_create
-from partnership.core.models import Action
+from partnership.actions.models import Action
+from partnership.actions.services import action_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,7 +58,7 @@ def test_simultaneous_patches_from_one_version_give_one_200_and_409s_never_500(w
 def test_a_database_still_locked_after_the_wait_is_a_503_to_retry_not_a_500(world, monkeypatch):
     from django.db import OperationalError
 
-    from partnership.core.actions import services
+    from partnership.actions import services
 
     def locked(**kwargs):
         raise OperationalError("database is locked")

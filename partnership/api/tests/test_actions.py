@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from partnership.accounts.services import api_token_create
-from partnership.core.actions.services import action_create, action_update
-from partnership.core.models import Action, AuditEvent
+from partnership.actions.models import Action
+from partnership.actions.services import action_create, action_update
+from partnership.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 
 from config.wsgi import application
 from partnership.accounts.services import api_token_create
-from partnership.core.actions.services import action_create
+from partnership.actions.services import action_create
 from partnership.directory.tests.factories import build_world
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.actions.models import Action
 from partnership.core import access
-from partnership.core.models import Action
 from partnership.directory.models import Membership, Network, NetworkMember
 from partnership.directory.selectors import network_members
 from partnership.directory.services import school_leave_partnership

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from partnership.actions.models import Action
 from partnership.core import registry
-from partnership.core.models import Action
 from partnership.meetings.tests.factories import scheduled_meeting
 
 pytestmark = pytest.mark.django_db

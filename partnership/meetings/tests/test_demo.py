@@ -2,7 +2,7 @@
 
 import pytest
 
-from partnership.core.models import Action
+from partnership.actions.models import Action
 from partnership.directory.demo import load_demo
 from partnership.directory.models import Network
 from partnership.meetings.demo import NEXT_RAB, NEXT_SENCO, PAST_HEADS, load_meetings_demo

@@ -11,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from partnership.actions.models import Action
 from partnership.core.errors import ApplicationError
-from partnership.core.models import Action, AuditEvent
+from partnership.core.models import AuditEvent
 from partnership.core.roles import Role
 from partnership.directory.models import Membership, Network, NetworkMember
 from partnership.directory.tests.factories import member_school, staff

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from partnership.core.models import Action, AuditEvent
+from partnership.actions.models import Action
+from partnership.core.models import AuditEvent
 from partnership.meetings import services
 from partnership.meetings.models import AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting
 from partnership.meetings.tests.factories import (

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from partnership.core.models import Action
+from partnership.actions.models import Action
 from partnership.outcomes import stats
 from partnership.outcomes.models import Pupil, PupilYear, Result
 from partnership.outcomes.upn import make_upn

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from partnership.core.actions.services import action_create
-from partnership.core.models import Action
+from partnership.actions.models import Action
+from partnership.actions.services import action_create
 from partnership.directory.models import Partnership, School
 from partnership.plans.models import (
     ImprovementPlan,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from partnership.core.models import Action
+from partnership.actions.models import Action
 from partnership.directory.demo import load_demo
 from partnership.directory.models import Partnership
 from partnership.plans import selectors

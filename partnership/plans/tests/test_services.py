@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from partnership.actions.models import Action
+from partnership.actions.selectors import actions_mine
 from partnership.core import access
-from partnership.core.actions.selectors import actions_mine
 from partnership.core.errors import ApplicationError
-from partnership.core.models import Action, AuditEvent
+from partnership.core.models import AuditEvent
 from partnership.directory.models import Network, NetworkMember
 from partnership.plans import selectors, services
 from partnership.plans.models import ImprovementPlan, Milestone, Objective, Priority, ProgressUpdate, Rag, Term, Theme

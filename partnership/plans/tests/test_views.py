@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from partnership.core.models import Action, AuditEvent
+from partnership.actions.models import Action
+from partnership.core.models import AuditEvent
 from partnership.directory.models import Network, NetworkMember
 from partnership.plans.models import ImprovementPlan, Milestone, Priority, ProgressUpdate, Rag, current_academic_year
 from partnership.plans.tests import factories

@@ -11,10 +11,9 @@ from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.actions.models import Action, ActionNote
 from partnership.core.access import principal_for, visible_to
-from partnership.core.models import Action, ActionNote
 from partnership.directory.models import Membership, RoleAssignment
-from partnership.plans.models import Priority
 
 LIST_RELATED = ["owner", "school", "partnership", "priority", "objective"]
 PAGE_RELATED = [*LIST_RELATED, "owner__school", "created_by"]
@@ -148,17 +147,17 @@ def action_owner_choices(
     return people.select_related("school").order_by("full_name", "pk")
 
 
-def action_priority_choices(
-    user: Any, *, school_id: int | None = None, partnership_id: int | None = None
-) -> QuerySet[Priority]:
-    """Priorities an action can serve: those of the school's own plans, or of the partnership's plans."""
+def action_priority_choices(user: Any, *, school_id: int | None = None, partnership_id: int | None = None) -> Any:
+    """Priorities an action can serve: those of the school's own plans, or of the partnership's plans.
+    (The plan priority model is the one `Action.priority` points to: the action log builds on no app
+    above it.)"""
+    priority_model: Any = Action._meta.get_field("priority").related_model
     if partnership_id is not None:
         where = Q(plan__kind="partnership", plan__partnership_id=partnership_id)
     else:
         where = Q(plan__kind="school", plan__school_id=school_id)
-    return (
-        visible_to(user, Priority).filter(where).select_related("plan").order_by("-plan__academic_year", "number", "pk")
-    )
+    priorities = visible_to(user, priority_model).filter(where).select_related("plan")
+    return priorities.order_by("-plan__academic_year", "number", "pk")
 
 
 def home_actions(request: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ def _changes_action(p: Principal, action: Any) -> bool:
 
 def register() -> None:
     access.register(
-        "core.action",
+        "actions.action",
         name="Action",
         scope=_scope_action,
         rules={"change": _changes_action},
@@ -37,7 +37,7 @@ def register() -> None:
         act="`change` (status, notes, edits): its owner, whoever raised it, the school's headteacher, the "
         "partnership's coordinators",
     )
-    access.register("core.actionnote", scope=child_scope("core.action", "action_id"))
+    access.register("actions.actionnote", scope=child_scope("actions.action", "action_id"))
     access.register(
         "directory.school",
         name="School (actions)",

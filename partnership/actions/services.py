@@ -11,9 +11,9 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from partnership.actions.models import Action, ActionNote
 from partnership.core import audit
 from partnership.core.errors import ApplicationError
-from partnership.core.models import Action, ActionNote
 
 EDITABLE_FIELDS = ["title", "description", "owner", "due_on", "status", "priority", "objective"]
 STALE_MESSAGE = (

@@ -18,18 +18,18 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partnership.core import access
-from partnership.core.actions import selectors, services
-from partnership.core.actions.forms import (
+from partnership.actions import selectors, services
+from partnership.actions.forms import (
     ActionCreateForm,
     ActionEditForm,
     ActionFilterForm,
     ActionNoteForm,
     Difference,
 )
+from partnership.actions.models import Action
+from partnership.core import access
 from partnership.core.errors import ApplicationError
 from partnership.core.exports import table_response
-from partnership.core.models import Action
 from partnership.core.pages import crumbs, form_error, form_page
 from partnership.directory.models import Partnership, School
 

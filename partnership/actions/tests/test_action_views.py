@@ -11,8 +11,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from partnership.core.actions.services import action_add_note, action_create, action_update
-from partnership.core.models import Action, ActionNote, AuditEvent
+from partnership.actions.models import Action, ActionNote
+from partnership.actions.services import action_add_note, action_create, action_update
+from partnership.core.models import AuditEvent
 from partnership.directory.models import Network
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,9 @@ import datetime
 
 import pytest
 
-from partnership.core.actions.services import StaleActionError, action_add_note, action_create, action_update
-from partnership.core.models import Action, AuditEvent
+from partnership.actions.models import Action
+from partnership.actions.services import StaleActionError, action_add_note, action_create, action_update
+from partnership.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def make(world, **kw):
 def test_create_records_source_and_audits(world):
     action = make(world, source=world.network, due_on=datetime.date(2026, 12, 1))
     assert action.source == world.network and action.source_label == "SENCOs"
-    assert AuditEvent.objects.filter(verb="create", object_type="core.action", object_id=str(action.pk)).exists()
+    assert AuditEvent.objects.filter(verb="create", object_type="actions.action", object_id=str(action.pk)).exists()
 
 
 def test_an_action_belongs_somewhere(world):

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from partnership.core.actions.services import action_add_note, action_create
-from partnership.core.models import Action
+from partnership.actions.models import Action
+from partnership.actions.services import action_add_note, action_create
 from partnership.core.roles import Role
 from partnership.directory.models import Network
 from partnership.directory.tests.factories import staff

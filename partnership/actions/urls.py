@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnership.core.actions import views
+from partnership.actions import views
 
 app_name = "actions"
 

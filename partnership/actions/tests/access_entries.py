@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnership.core.models import Action
+from partnership.actions.models import Action
 from partnership.core.tests.matrix import (
     API,
     COORDINATORS,

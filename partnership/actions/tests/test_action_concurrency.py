@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from django.db import connection, connections, transaction
 
-from partnership.core.actions.services import StaleActionError, action_create, action_update
-from partnership.core.models import Action
+from partnership.actions.models import Action
+from partnership.actions.services import StaleActionError, action_create, action_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.formats import date_format
 
-from partnership.core.models import Action
+from partnership.actions.models import Action
 
 OPEN = "open"
 STATUS_FILTERS = [("", "Any status"), (OPEN, "Open (not started or in progress)"), *Action.Status.choices]
