@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: demo serve test check lint types bench system-deps assets clean
+.PHONY: demo serve test test-fast check lint types bench system-deps assets clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ system-deps:
 
 test: $(STAMP) system-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
+
+# The inner loop: everything but the browser tests.
+test-fast: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m "not e2e"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
