@@ -1,13 +1,18 @@
-"""Table exports. Every cell goes through `safe_cell` so spreadsheets never run a formula from data."""
+"""Exports: tables (CSV, XLSX; every cell goes through `safe_cell` so spreadsheets never run a formula
+from data), PDFs, and iCalendar (RFC 5545) calendars."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Names and other free text are stored as typed (a surname may start with "-" or "="); the escaping
@@ -97,4 +102,97 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 def pdf_response(filename: str, template_name: str, context: dict[str, Any], request: Any = None) -> HttpResponse:
     response = HttpResponse(pdf_bytes(template_name, context, request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- iCalendar ---------------------------------------------------------------------------------
+# What calendar clients rely on to update an event in place rather than duplicate it: a UID that
+# never changes, a SEQUENCE that goes up with every significant change, DTSTAMP in UTC, and times
+# in a named zone with its VTIMEZONE definition.
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    revised_at: datetime.datetime  # DTSTAMP and LAST-MODIFIED: when the event last changed
+    created_at: datetime.datetime
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    sequence: int
+    summary: str
+    description: str
+    url: str
+    location: str = ""
+    cancelled: bool = False
+
+
+def london_vtimezone() -> Timezone:
+    """Europe/London as a VTIMEZONE with the yearly rules in force since 1996 (last Sunday of March
+    at 01:00 UTC to BST, last Sunday of October at 01:00 UTC back to GMT). Rules rather than a list
+    of dates keep it short and valid for every future year. Each onset is given in the local time in
+    force just before the change, as RFC 5545 requires."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/London")
+    zone.add("x-lic-location", "Europe/London")
+    summer = TimezoneDaylight()
+    summer.add("tzname", "BST")
+    summer.add("tzoffsetfrom", datetime.timedelta(hours=0))
+    summer.add("tzoffsetto", datetime.timedelta(hours=1))
+    summer.add("dtstart", datetime.datetime(1981, 3, 29, 1, 0, 0))
+    summer.add("rrule", vRecur(freq="YEARLY", bymonth=3, byday="-1SU"))
+    winter = TimezoneStandard()
+    winter.add("tzname", "GMT")
+    winter.add("tzoffsetfrom", datetime.timedelta(hours=1))
+    winter.add("tzoffsetto", datetime.timedelta(hours=0))
+    winter.add("dtstart", datetime.datetime(1996, 10, 27, 2, 0, 0))
+    winter.add("rrule", vRecur(freq="YEARLY", bymonth=10, byday="-1SU"))
+    zone.add_component(summer)
+    zone.add_component(winter)
+    return zone
+
+
+def ics_event(item: CalendarEvent) -> Event:
+    event = Event()
+    event.add("uid", item.uid)
+    # With no METHOD, DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2): the same
+    # value on every fetch, so unchanged events look unchanged.
+    stamp = item.revised_at.astimezone(datetime.UTC)
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("created", item.created_at.astimezone(datetime.UTC))
+    event.add("dtstart", item.starts_at.astimezone(LONDON))
+    event.add("dtend", item.ends_at.astimezone(LONDON))
+    event.add("sequence", item.sequence)
+    event.add("summary", item.summary)
+    if item.location:
+        event.add("location", item.location)
+    event.add("description", item.description)
+    event.add("url", item.url)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def ics_bytes(name: str, events: Iterable[CalendarEvent], *, prodid: str) -> bytes:
+    """A whole calendar (a feed, or one event to attach to an email)."""
+    calendar = Calendar()
+    calendar.add("prodid", prodid)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/London")
+    # Ask clients to check hourly (most take their own view; these are hints).
+    calendar.add("refresh-interval", vDuration(datetime.timedelta(hours=1)), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    calendar.add_component(london_vtimezone())
+    for item in events:
+        calendar.add_component(ics_event(item))
+    return calendar.to_ical()
+
+
+def ics_response(body: bytes, filename: str = "calendar.ics") -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

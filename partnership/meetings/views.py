@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnership.core import access
 from partnership.core.errors import ApplicationError
+from partnership.core.exports import ics_response
 from partnership.core.pages import form_error, form_page
 from partnership.directory.models import Network
 from partnership.meetings import ics, selectors, services
@@ -617,8 +618,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     body = ics.calendar_bytes(
         name, meetings, lambda m: request.build_absolute_uri(reverse("meetings:detail", args=[m.pk]))
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    response = ics_response(body, "meetings.ics")
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
