@@ -12,13 +12,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from partnership.api.queries import ObjectiveQuery, PlanQuery, PriorityQuery, ProgressQuery, validated
 from partnership.core import access
 from partnership.core.exports import PLAIN_TEXT_HELP
-from partnership.plans.models import ImprovementPlan, Milestone, Objective, Priority, ProgressUpdate, Theme
+from partnership.plans.models import (
+    FRAMEWORK_AREAS,
+    ImprovementPlan,
+    Milestone,
+    Objective,
+    Priority,
+    ProgressUpdate,
+    Theme,
+)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 500,
+        "anyOf": [{"format": "uri"}, {"maxLength": 0}],
+        "description": "A link to the evidence, or empty.",
+    }
+)
+class EvidenceUrlField(serializers.CharField):
+    """A URL, or blank (the model allows both). Read-only, so a CharField: nothing to validate."""
 
 
 class PlanPersonSerializer(serializers.Serializer):
@@ -29,6 +49,9 @@ class PlanPersonSerializer(serializers.Serializer):
 class PrioritySerializer(serializers.ModelSerializer):
     lead = PlanPersonSerializer(read_only=True, allow_null=True)
     themes = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True, help_text="Theme names.")
+    framework_area = serializers.ChoiceField(
+        choices=FRAMEWORK_AREAS, allow_blank=True, read_only=True, help_text="Empty when not tagged."
+    )
     framework_area_label = serializers.CharField(source="get_framework_area_display", read_only=True)
     rag_label = serializers.CharField(source="get_rag_display", read_only=True)
 
@@ -115,6 +138,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
     author = PlanPersonSerializer(read_only=True)
+    evidence_url = EvidenceUrlField(read_only=True, allow_blank=True)
     rag_label = serializers.CharField(source="get_rag_display", read_only=True)
 
     class Meta:
