@@ -207,3 +207,9 @@ def test_the_schema_documents_the_new_resources_and_their_filters(client, db):
         names = {p["name"] for p in paths[path]["get"]["parameters"]}
         assert names >= filters | {"limit", "offset"}, path
         assert f"{path}{{id}}/" in paths, path
+
+
+def test_the_api_page_lists_the_new_resources(client, db):
+    page = client.get("/api/").content.decode()
+    for path in ["plans", "priorities", "objectives", "progress-updates", "meetings", "agenda-items"]:
+        assert f"<code>/api/v1/{path}/</code>" in page, path
