@@ -230,7 +230,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "School partnership API",
-    "DESCRIPTION": "Read the partnerships, schools, people and networks you are allowed to see. "
+    "DESCRIPTION": "Read the partnerships, schools, people, networks, actions, outcomes, plans and meetings "
+    "you are allowed to see. "
     "Authenticate with `Authorization: Token <key>`; make a key on your account page (Your account, "
     "API tokens) or with `manage.py create_api_token`. Keys expire.",
     "VERSION": "1.0.0",

@@ -69,3 +69,54 @@ class AggregatesQuery(serializers.Serializer):
         max_value=2100,
         help_text="Starting year (2024 = 2024/25); default the latest with results",
     )
+
+
+def _id(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=help_text)
+
+
+class PlanQuery(serializers.Serializer):
+    school = _id("A school's id: its development plans")
+    partnership = _id("A partnership's id: its improvement plans")
+    year = serializers.IntegerField(
+        required=False, min_value=2000, max_value=2100, help_text="Starting year (2025 = 2025/26)"
+    )
+
+
+class PriorityQuery(serializers.Serializer):
+    plan = _id("A plan's id")
+
+
+class ObjectiveQuery(serializers.Serializer):
+    plan = _id("A plan's id")
+    priority = _id("A priority's id")
+
+
+class ProgressQuery(serializers.Serializer):
+    priority = _id("A priority's id: the updates on that priority")
+    objective = _id("An objective's id: the updates on that objective")
+
+
+class MeetingQuery(serializers.Serializer):
+    network = _id("A network's id")
+    # `from` is a Python keyword: the field is declared under its query name below.
+    to = serializers.DateField(required=False, help_text="Meetings starting on or before this date (YYYY-MM-DD)")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        return {
+            "network": fields["network"],
+            "from": serializers.DateField(
+                required=False, help_text="Meetings starting on or after this date (YYYY-MM-DD)"
+            ),
+            "to": fields["to"],
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("from") and attrs.get("to") and attrs["to"] < attrs["from"]:
+            raise serializers.ValidationError({"to": "The end date is before the start date."})
+        return attrs
+
+
+class AgendaItemQuery(serializers.Serializer):
+    meeting = _id("A meeting's id")

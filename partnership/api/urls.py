@@ -3,7 +3,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from partnership.api import actions, outcomes, views
+from partnership.api import actions, meetings, outcomes, plans, views
 
 router = DefaultRouter()
 router.register("partnerships", views.PartnershipViewSet, basename="partnership")
@@ -11,6 +11,12 @@ router.register("schools", views.SchoolViewSet, basename="school")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("networks", views.NetworkViewSet, basename="network")
 router.register("actions", actions.ActionViewSet, basename="action")
+router.register("plans", plans.PlanViewSet, basename="plan")
+router.register("priorities", plans.PriorityViewSet, basename="priority")
+router.register("objectives", plans.ObjectiveViewSet, basename="objective")
+router.register("progress-updates", plans.ProgressUpdateViewSet, basename="progress-update")
+router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("agenda-items", meetings.AgendaItemViewSet, basename="agenda-item")
 router.register("outcomes", outcomes.OutcomeViewSet, basename="outcome")
 router.register(r"schools/(?P<slug>[^/.]+)/pupils", outcomes.SchoolPupilViewSet, basename="school-pupil")
 

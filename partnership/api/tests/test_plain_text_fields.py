@@ -15,6 +15,16 @@ FREE_TEXT = {
     "NetworkMember": ["full_name"],
     "Network": ["name", "remit"],
     "Action": ["title", "description", "source_label"],
+    "Plan": ["title", "vision"],
+    "Priority": ["title", "description"],
+    "Objective": ["title", "success_criteria"],
+    "Milestone": ["description"],
+    "ProgressUpdate": ["note"],
+    "PlanPerson": ["full_name"],
+    "Meeting": ["title", "location"],
+    "AgendaItem": ["title", "description", "minutes"],
+    "Paper": ["name"],
+    "Attendance": ["full_name"],
 }
 
 

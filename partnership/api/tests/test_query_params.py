@@ -21,6 +21,12 @@ LISTS = [
     "/api/v1/networks/",
     "/api/v1/actions/",
     "/api/v1/schools/own-primary/pupils/",
+    "/api/v1/plans/",
+    "/api/v1/priorities/",
+    "/api/v1/objectives/",
+    "/api/v1/progress-updates/",
+    "/api/v1/meetings/",
+    "/api/v1/agenda-items/",
 ]
 HUGE = "9" * 30
 NOT_NUMBERS = [HUGE, str(2**63), "-1", "abc", "1.5", "²"]
@@ -65,7 +71,20 @@ def test_a_limit_above_the_largest_page_is_a_400_and_the_largest_page_works(api,
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [("/api/v1/people/", "school"), ("/api/v1/outcomes/aggregates/?school=own-primary", "year")],
+    [
+        ("/api/v1/people/", "school"),
+        ("/api/v1/outcomes/aggregates/?school=own-primary", "year"),
+        ("/api/v1/plans/", "school"),
+        ("/api/v1/plans/", "partnership"),
+        ("/api/v1/plans/", "year"),
+        ("/api/v1/priorities/", "plan"),
+        ("/api/v1/objectives/", "plan"),
+        ("/api/v1/objectives/", "priority"),
+        ("/api/v1/progress-updates/", "priority"),
+        ("/api/v1/progress-updates/", "objective"),
+        ("/api/v1/meetings/", "network"),
+        ("/api/v1/agenda-items/", "meeting"),
+    ],
 )
 @pytest.mark.parametrize("value", NOT_NUMBERS)
 def test_other_numeric_api_filters_refuse_bad_numbers_with_a_400(api, path, name, value):

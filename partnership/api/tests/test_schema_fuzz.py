@@ -22,6 +22,10 @@ from config.wsgi import application
 from partnership.accounts.services import api_token_create
 from partnership.actions.services import action_create
 from partnership.directory.tests.factories import build_world
+from partnership.meetings.models import Attendance
+from partnership.meetings.tests.factories import agenda_item, held_meeting, pdf_paper
+from partnership.plans.models import ProgressUpdate, Rag
+from partnership.plans.tests.factories import full_school_plan
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
@@ -45,6 +49,11 @@ def token(db, wsgi_in_the_test_transaction):
     world.own.website = ""
     world.own.save()
     action_create(title="Audit phonics books", owner=world["teacher"], created_by=world["head"], school=world.own)
+    priority = full_school_plan(world.own, world["head"], world["teacher"], shares=True).priorities.get()
+    ProgressUpdate.objects.create(priority=priority, rag=Rag.AMBER, note="On track", author=world["head"])
+    meeting = held_meeting(world.network, created_by=world["coordinator"])
+    Attendance.objects.create(meeting=meeting, person=world["head"], status="present")  # on the list: visible
+    pdf_paper(agenda_item(meeting, minutes="Agreed.", decisions="Buy books"), world["coordinator"])
     _, raw = api_token_create(user=world["head"])
     return raw
 
