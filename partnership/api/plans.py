@@ -48,7 +48,9 @@ class PlanPersonSerializer(serializers.Serializer):
 
 class PrioritySerializer(serializers.ModelSerializer):
     lead = PlanPersonSerializer(read_only=True, allow_null=True)
-    themes = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True, help_text="Theme names.")
+    themes: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True, help_text="Theme names."
+    )
     framework_area = serializers.ChoiceField(
         choices=FRAMEWORK_AREAS, allow_blank=True, read_only=True, help_text="Empty when not tagged."
     )
