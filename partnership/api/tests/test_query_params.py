@@ -40,6 +40,12 @@ FUZZ = settings(
 
 
 @pytest.fixture
+def world(shared_world):
+    """The cast, built once for this module (the cases only read it)."""
+    return shared_world
+
+
+@pytest.fixture
 def api(world):
     _, raw = api_token_create(user=world["head"])
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {raw}")

@@ -71,6 +71,13 @@ from partnership.directory.tests.factories import World
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world: World) -> World:
+    """The cast, built once for this module: each case gets its own copy and its writes are rolled back."""
+    return shared_world
+
+
 # The expectation table: key -> entry. The key is the URL name (without the `directory:`
 # namespace), or "name+variant" for a second action on the same URL (a POST form on a page).
 ENTRIES: dict[str, Entry] = {
