@@ -9,9 +9,9 @@ import pytest
 
 from partnership.accounts.models import Invitation, User
 from partnership.core import access
+from partnership.core.roles import Role
 from partnership.core.tests.matrix import invitation_token, pending_grant, school_invitation
 from partnership.directory.models import Decision, RoleAssignment
-from partnership.core.roles import Role
 from partnership.directory.tests.factories import World
 
 pytestmark = pytest.mark.django_db
