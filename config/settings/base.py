@@ -237,6 +237,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Several models have a `kind` or a `status`: each set of choices gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "NetworkKindEnum": "partnership.directory.models.Network.Kind",
+        "PlanKindEnum": "partnership.plans.models.ImprovementPlan.Kind",
+        "ActionStatusEnum": "partnership.actions.models.Action.Status",
+        "MeetingStatusEnum": "partnership.meetings.models.Meeting.Status",
+        "AttendanceStatusEnum": "partnership.meetings.models.Attendance.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partnership.api.schema.document_errors",
