@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from partnership.core import access
 from partnership.core.errors import ApplicationError
 from partnership.core.pages import form_error, form_page
+from partnership.core.uploads import SizeLimitHandler, size_label
 from partnership.directory.models import Network
 from partnership.meetings import ics, selectors, services
 from partnership.meetings.forms import (
@@ -37,7 +38,7 @@ from partnership.meetings.forms import (
     StatusForm,
 )
 from partnership.meetings.models import AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting
-from partnership.meetings.papers import PaperSizeLimitHandler, max_paper_bytes, size_label
+from partnership.meetings.papers import max_paper_bytes
 
 NEW_FEED_SESSION_KEY = "meetings.new_calendar_feed"
 # Service error fields -> the form fields that show them.
@@ -397,13 +398,13 @@ def item_action_create(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def paper_upload(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)  # the policy is checked before any of the upload is read
-    limit = PaperSizeLimitHandler(request)
+    limit = SizeLimitHandler(request, limit=max_paper_bytes())
     request.upload_handlers.insert(0, limit)
     return _paper_upload(request, item, limit)
 
 
 @csrf_protect
-def _paper_upload(request: HttpRequest, item: AgendaItem, limit: PaperSizeLimitHandler) -> HttpResponse:
+def _paper_upload(request: HttpRequest, item: AgendaItem, limit: SizeLimitHandler) -> HttpResponse:
     meeting = item.meeting
     form = PaperForm()
     if request.method == "POST":
