@@ -1,11 +1,15 @@
-"""Table exports. Every cell goes through `safe_cell` so spreadsheets never run a formula from data."""
+"""Exports: tables (CSV, XLSX), PDFs and calendars (iCalendar). Every table cell goes through
+`safe_cell` so spreadsheets never run a formula from data."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
 
@@ -97,4 +101,128 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 def pdf_response(filename: str, template_name: str, context: dict[str, Any], request: Any = None) -> HttpResponse:
     response = HttpResponse(pdf_bytes(template_name, context, request), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- iCalendar (RFC 5545) ------------------------------------------------------------------------
+# What calendar clients rely on to update an event in place rather than duplicate it: a UID that
+# never changes, a SEQUENCE that goes up with every significant change, DTSTAMP in UTC, and times
+# in a named zone with its VTIMEZONE definition. Schools keep UK time, so events are given in
+# Europe/London.
+
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+CALENDAR_ZONE = "Europe/London"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One VEVENT. `revised_at` is when the event last changed (DTSTAMP and LAST-MODIFIED)."""
+
+    uid: str
+    sequence: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    summary: str
+    revised_at: datetime.datetime
+    created_at: datetime.datetime | None = None
+    location: str = ""
+    description: str = ""
+    url: str = ""
+    cancelled: bool = False
+
+
+def london_vtimezone() -> Any:
+    """Europe/London as a VTIMEZONE with the yearly rules in force since 1996 (last Sunday of March
+    at 01:00 UTC to BST, last Sunday of October at 01:00 UTC back to GMT). Rules rather than a list
+    of dates keep it short and valid for every future year. Each onset is given in the local time in
+    force just before the change, as RFC 5545 requires."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
+    zone = Timezone()
+    zone.add("tzid", CALENDAR_ZONE)
+    zone.add("x-lic-location", CALENDAR_ZONE)
+    summer = TimezoneDaylight()
+    summer.add("tzname", "BST")
+    summer.add("tzoffsetfrom", datetime.timedelta(hours=0))
+    summer.add("tzoffsetto", datetime.timedelta(hours=1))
+    summer.add("dtstart", datetime.datetime(1981, 3, 29, 1, 0, 0))
+    summer.add("rrule", vRecur(freq="YEARLY", bymonth=3, byday="-1SU"))
+    winter = TimezoneStandard()
+    winter.add("tzname", "GMT")
+    winter.add("tzoffsetfrom", datetime.timedelta(hours=1))
+    winter.add("tzoffsetto", datetime.timedelta(hours=0))
+    winter.add("dtstart", datetime.datetime(1996, 10, 27, 2, 0, 0))
+    winter.add("rrule", vRecur(freq="YEARLY", bymonth=10, byday="-1SU"))
+    zone.add_component(summer)
+    zone.add_component(winter)
+    return zone
+
+
+def calendar_event(record: CalendarEvent, *, stamp: datetime.datetime | None = None) -> Any:
+    """A VEVENT. Without `stamp` DTSTAMP is when the event was last revised, which RFC 5545 3.8.7.2
+    asks for when the calendar has no METHOD: the same value on every fetch, so unchanged events
+    look unchanged."""
+    from icalendar import Event
+
+    london = ZoneInfo(CALENDAR_ZONE)
+    revised = record.revised_at.astimezone(datetime.UTC)
+    event = Event()
+    event.add("uid", record.uid)
+    event.add("dtstamp", (stamp or revised).astimezone(datetime.UTC))
+    event.add("last-modified", revised)
+    if record.created_at is not None:
+        event.add("created", record.created_at.astimezone(datetime.UTC))
+    event.add("dtstart", record.starts_at.astimezone(london))
+    event.add("dtend", record.ends_at.astimezone(london))
+    event.add("sequence", record.sequence)
+    event.add("summary", record.summary)
+    if record.location:
+        event.add("location", record.location)
+    if record.description:
+        event.add("description", record.description)
+    if record.url:
+        event.add("url", record.url)
+    event.add("status", "CANCELLED" if record.cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def calendar_bytes(
+    name: str,
+    events: Iterable[CalendarEvent],
+    *,
+    prodid: str,
+    method: str = "",
+    refresh: datetime.timedelta | None = datetime.timedelta(hours=1),
+) -> bytes:
+    """A VCALENDAR named `name` with the London VTIMEZONE and one VEVENT per record. A feed has no
+    `method`; an invitation or a single download sent as a message gives one ("PUBLISH",
+    "REQUEST"), and then DTSTAMP is the time the calendar is made. `refresh` asks subscribing
+    clients to check that often (most take their own view; these are hints)."""
+    from django.utils import timezone
+    from icalendar import Calendar, vDuration
+
+    calendar = Calendar()
+    calendar.add("prodid", prodid)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method.upper())
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", CALENDAR_ZONE)
+    if refresh is not None:
+        calendar.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh).to_ical().decode())
+    calendar.add_component(london_vtimezone())
+    stamp = timezone.now() if method else None
+    for record in events:
+        calendar.add_component(calendar_event(record, stamp=stamp))
+    return calendar.to_ical()
+
+
+def calendar_response(filename: str, body: bytes, *, attachment: bool = False) -> HttpResponse:
+    """An iCalendar response: shown inline (a subscribed feed) unless `attachment` (a download)."""
+    response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response

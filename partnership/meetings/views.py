@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnership.core import access
+from partnership.core import access, exports
 from partnership.core.errors import ApplicationError
 from partnership.core.pages import form_error, form_page
 from partnership.core.uploads import SizeLimitHandler, size_label
@@ -618,8 +618,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     body = ics.calendar_bytes(
         name, meetings, lambda m: request.build_absolute_uri(reverse("meetings:detail", args=[m.pk]))
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    response = exports.calendar_response("meetings.ics", body)
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response
