@@ -516,7 +516,7 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AddAttendeeForm(request.POST, people=selectors.attendee_candidates(meeting, page.attendance))
     if not form.is_valid():
         return _attendance_done(request, meeting, error="Choose someone to add to the list.")
-    person = form.people[form.cleaned_data["person"]]
+    person = form.cleaned_data["person"]
     try:
         services.attendance_add(meeting=meeting, person=person, actor=request.user, request=request)
     except ApplicationError as exc:
