@@ -47,6 +47,6 @@ class PersonChoiceField(forms.ChoiceField):
         return self.people.get(str(value)) if value else None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> PersonChoiceField:
-        result = super().__deepcopy__(memo)
+        result = super().__deepcopy__(memo)  # type: ignore[misc]
         result.people = dict(self.people)
         return result

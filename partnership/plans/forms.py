@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -26,7 +26,7 @@ class PersonChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields[self.person_field]
+        field = cast(PersonChoiceField, self.fields[self.person_field])
         field.empty_label = "No lead yet" if self.person_optional else "Choose a person"
         self.people = field.set_people(people)
 
