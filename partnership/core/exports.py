@@ -1,5 +1,5 @@
-"""Exports: tables (CSV, XLSX; every cell goes through `safe_cell` so spreadsheets never run a formula
-from data), PDFs, and iCalendar (RFC 5545) calendars."""
+"""Exports: tables (CSV, XLSX), PDFs and calendars (iCalendar). Every table cell goes through
+`safe_cell` so spreadsheets never run a formula from data."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Names and other free text are stored as typed (a surname may start with "-" or "="); the escaping
@@ -105,37 +104,43 @@ def pdf_response(filename: str, template_name: str, context: dict[str, Any], req
     return response
 
 
-# --- iCalendar ---------------------------------------------------------------------------------
+# --- iCalendar (RFC 5545) ------------------------------------------------------------------------
 # What calendar clients rely on to update an event in place rather than duplicate it: a UID that
 # never changes, a SEQUENCE that goes up with every significant change, DTSTAMP in UTC, and times
-# in a named zone with its VTIMEZONE definition.
+# in a named zone with its VTIMEZONE definition. Schools keep UK time, so events are given in
+# Europe/London.
 
-LONDON = ZoneInfo("Europe/London")
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+CALENDAR_ZONE = "Europe/London"
 
 
 @dataclass(frozen=True)
 class CalendarEvent:
+    """One VEVENT. `revised_at` is when the event last changed (DTSTAMP and LAST-MODIFIED)."""
+
     uid: str
-    revised_at: datetime.datetime  # DTSTAMP and LAST-MODIFIED: when the event last changed
-    created_at: datetime.datetime
+    sequence: int
     starts_at: datetime.datetime
     ends_at: datetime.datetime
-    sequence: int
     summary: str
-    description: str
-    url: str
+    revised_at: datetime.datetime
+    created_at: datetime.datetime | None = None
     location: str = ""
+    description: str = ""
+    url: str = ""
     cancelled: bool = False
 
 
-def london_vtimezone() -> Timezone:
+def london_vtimezone() -> Any:
     """Europe/London as a VTIMEZONE with the yearly rules in force since 1996 (last Sunday of March
     at 01:00 UTC to BST, last Sunday of October at 01:00 UTC back to GMT). Rules rather than a list
     of dates keep it short and valid for every future year. Each onset is given in the local time in
     force just before the change, as RFC 5545 requires."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+
     zone = Timezone()
-    zone.add("tzid", "Europe/London")
-    zone.add("x-lic-location", "Europe/London")
+    zone.add("tzid", CALENDAR_ZONE)
+    zone.add("x-lic-location", CALENDAR_ZONE)
     summer = TimezoneDaylight()
     summer.add("tzname", "BST")
     summer.add("tzoffsetfrom", datetime.timedelta(hours=0))
@@ -153,46 +158,71 @@ def london_vtimezone() -> Timezone:
     return zone
 
 
-def ics_event(item: CalendarEvent) -> Event:
+def calendar_event(record: CalendarEvent, *, stamp: datetime.datetime | None = None) -> Any:
+    """A VEVENT. Without `stamp` DTSTAMP is when the event was last revised, which RFC 5545 3.8.7.2
+    asks for when the calendar has no METHOD: the same value on every fetch, so unchanged events
+    look unchanged."""
+    from icalendar import Event
+
+    london = ZoneInfo(CALENDAR_ZONE)
+    revised = record.revised_at.astimezone(datetime.UTC)
     event = Event()
-    event.add("uid", item.uid)
-    # With no METHOD, DTSTAMP is when the event was last revised (RFC 5545 3.8.7.2): the same
-    # value on every fetch, so unchanged events look unchanged.
-    stamp = item.revised_at.astimezone(datetime.UTC)
-    event.add("dtstamp", stamp)
-    event.add("last-modified", stamp)
-    event.add("created", item.created_at.astimezone(datetime.UTC))
-    event.add("dtstart", item.starts_at.astimezone(LONDON))
-    event.add("dtend", item.ends_at.astimezone(LONDON))
-    event.add("sequence", item.sequence)
-    event.add("summary", item.summary)
-    if item.location:
-        event.add("location", item.location)
-    event.add("description", item.description)
-    event.add("url", item.url)
-    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    event.add("uid", record.uid)
+    event.add("dtstamp", (stamp or revised).astimezone(datetime.UTC))
+    event.add("last-modified", revised)
+    if record.created_at is not None:
+        event.add("created", record.created_at.astimezone(datetime.UTC))
+    event.add("dtstart", record.starts_at.astimezone(london))
+    event.add("dtend", record.ends_at.astimezone(london))
+    event.add("sequence", record.sequence)
+    event.add("summary", record.summary)
+    if record.location:
+        event.add("location", record.location)
+    if record.description:
+        event.add("description", record.description)
+    if record.url:
+        event.add("url", record.url)
+    event.add("status", "CANCELLED" if record.cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     return event
 
 
-def ics_bytes(name: str, events: Iterable[CalendarEvent], *, prodid: str) -> bytes:
-    """A whole calendar (a feed, or one event to attach to an email)."""
+def calendar_bytes(
+    name: str,
+    events: Iterable[CalendarEvent],
+    *,
+    prodid: str,
+    method: str = "",
+    refresh: datetime.timedelta | None = datetime.timedelta(hours=1),
+) -> bytes:
+    """A VCALENDAR named `name` with the London VTIMEZONE and one VEVENT per record. A feed has no
+    `method`; an invitation or a single download sent as a message gives one ("PUBLISH",
+    "REQUEST"), and then DTSTAMP is the time the calendar is made. `refresh` asks subscribing
+    clients to check that often (most take their own view; these are hints)."""
+    from django.utils import timezone
+    from icalendar import Calendar, vDuration
+
     calendar = Calendar()
     calendar.add("prodid", prodid)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method.upper())
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/London")
-    # Ask clients to check hourly (most take their own view; these are hints).
-    calendar.add("refresh-interval", vDuration(datetime.timedelta(hours=1)), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT1H")
+    calendar.add("x-wr-timezone", CALENDAR_ZONE)
+    if refresh is not None:
+        calendar.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(refresh).to_ical().decode())
     calendar.add_component(london_vtimezone())
-    for item in events:
-        calendar.add_component(ics_event(item))
+    stamp = timezone.now() if method else None
+    for record in events:
+        calendar.add_component(calendar_event(record, stamp=stamp))
     return calendar.to_ical()
 
 
-def ics_response(body: bytes, filename: str = "calendar.ics") -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+def calendar_response(filename: str, body: bytes, *, attachment: bool = False) -> HttpResponse:
+    """An iCalendar response: shown inline (a subscribed feed) unless `attachment` (a download)."""
+    response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response

@@ -1,5 +1,6 @@
 from django import forms
 
+from partnership.core.forms import PersonChoiceField
 from partnership.core.roles import SCHOOL_ROLES, SUBJECTS, Role
 from partnership.directory.models import DecisionVote, School
 from partnership.directory.services import roles_for_choice
@@ -51,13 +52,11 @@ class CloseDecisionForm(forms.Form):
 
 
 class AddNetworkMemberForm(forms.Form):
-    person = forms.ChoiceField(label="Person")
+    person = PersonChoiceField(label="Person")
 
     def __init__(self, *args, people=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Choose a person")] + [
-            (p.pk, f"{p.full_name} ({p.school.name if p.school else p.organisation or 'external'})") for p in people
-        ]
+        self.people = self.fields["person"].set_people(people)
 
 
 class RoleForm(forms.Form):

@@ -701,7 +701,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
         candidates = [p for p in selectors.people_for(request.user).select_related("school") if p.pk not in member_ids]
         form = AddNetworkMemberForm(request.POST or None, people=candidates)
         if request.method == "POST" and form.is_valid():
-            person = get_object_or_404(User, pk=form.cleaned_data["person"])
+            person = form.cleaned_data["person"]
             try:
                 services.network_member_add(network=network, person=person, actor=request.user, request=request)
             except ApplicationError as exc:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
+from partnership.core.forms import PersonChoiceField
 from partnership.meetings.models import Attendance
 from partnership.meetings.papers import ALLOWED_SUMMARY, max_paper_bytes, size_label
 
@@ -26,12 +27,6 @@ class TimeInput(forms.TimeInput):
 
     def format_value(self, value: Any) -> str | None:
         return value.strftime("%H:%M") if isinstance(value, datetime.time) else super().format_value(value)
-
-
-def _person_choices(people: Any, empty: str) -> list[tuple[Any, str]]:
-    return [("", empty)] + [
-        (p.pk, f"{p.full_name} ({p.school.name if p.school_id else p.organisation or 'external'})") for p in people
-    ]
 
 
 class MeetingForm(forms.Form):
@@ -85,21 +80,20 @@ class AgendaItemForm(forms.Form):
     description = forms.CharField(
         label="What it is about (optional)", widget=forms.Textarea, required=False, help_text="A line or two."
     )
-    presenter = forms.ChoiceField(label="Led by (optional)", required=False)
+    presenter = PersonChoiceField(label="Led by (optional)", required=False, empty_label="Nobody in particular")
     number = forms.IntegerField(
         label="Position on the agenda", min_value=1, required=False, help_text="Leave empty to add it at the end."
     )
 
     def __init__(self, *args: Any, people: Any = (), with_number: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.people = {str(p.pk): p for p in people}
-        self.fields["presenter"].choices = _person_choices(people, "Nobody in particular")
+        self.people = self.fields["presenter"].set_people(people)
         if not with_number:
             del self.fields["number"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data["presenter_person"] = self.people.get(str(data.get("presenter") or ""))
+        data["presenter_person"] = data.get("presenter")
         return data
 
 
@@ -124,17 +118,16 @@ class PaperForm(forms.Form):
 
 class ItemActionForm(forms.Form):
     title = forms.CharField(label="Action", max_length=200, help_text="What will be done, in a few words.")
-    owner = forms.ChoiceField(label="Who will do it", error_messages={"required": "Choose who will do it."})
+    owner = PersonChoiceField(label="Who will do it", error_messages={"required": "Choose who will do it."})
     due_on = forms.DateField(label="Due by (optional)", widget=DateInput, required=False)
 
     def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.people = {str(p.pk): p for p in people}
-        self.fields["owner"].choices = _person_choices(people, "Choose a person")
+        self.people = self.fields["owner"].set_people(people)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data["owner_person"] = self.people.get(str(data.get("owner") or ""))
+        data["owner_person"] = data.get("owner")
         return data
 
 
@@ -147,12 +140,11 @@ class ApologiesForm(forms.Form):
 
 
 class AddAttendeeForm(forms.Form):
-    person = forms.ChoiceField(label="Person", error_messages={"required": "Choose a person."})
+    person = PersonChoiceField(label="Person", error_messages={"required": "Choose a person."})
 
     def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.people = {str(p.pk): p for p in people}
-        self.fields["person"].choices = _person_choices(people, "Choose a person")
+        self.people = self.fields["person"].set_people(people)
 
 
 class StatusForm(forms.Form):

@@ -1,5 +1,5 @@
-"""Meetings as calendar events: which meeting fields become which iCalendar properties. The
-calendar itself (VTIMEZONE, events, the feed) is built by `partnership.core.exports`."""
+"""A meeting as a calendar event: which of its fields become which iCalendar properties. The
+calendar itself (VCALENDAR, VTIMEZONE, VEVENT, the response) is built by `core.exports`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 
-from partnership.core.exports import CalendarEvent, ics_bytes
+from partnership.core.exports import CalendarEvent
+from partnership.core.exports import calendar_bytes as build_calendar
 from partnership.meetings.models import Meeting
 
 PRODID = "-//School partnership//Meetings//EN"
@@ -42,12 +43,12 @@ def _description(meeting: Meeting, url: str) -> str:
 def meeting_event(meeting: Meeting, url: str) -> CalendarEvent:
     return CalendarEvent(
         uid=uid_for(meeting),
-        revised_at=meeting.updated_at,
-        created_at=meeting.created_at,
+        sequence=meeting.sequence,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
-        sequence=meeting.sequence,
         summary=meeting.title,
+        revised_at=meeting.updated_at,
+        created_at=meeting.created_at,
         location=_location(meeting),
         description=_description(meeting, url),
         url=url,
@@ -57,4 +58,4 @@ def meeting_event(meeting: Meeting, url: str) -> CalendarEvent:
 
 def calendar_bytes(name: str, meetings: Iterable[Meeting], url_for: Callable[[Meeting], str]) -> bytes:
     """A whole feed. `url_for` gives each meeting's page as an absolute URL."""
-    return ics_bytes(name, (meeting_event(meeting, url_for(meeting)) for meeting in meetings), prodid=PRODID)
+    return build_calendar(name, (meeting_event(m, url_for(m)) for m in meetings), prodid=PRODID)

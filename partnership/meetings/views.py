@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partnership.core import access
+from partnership.core import access, exports
 from partnership.core.errors import ApplicationError
-from partnership.core.exports import ics_response
 from partnership.core.pages import form_error, form_page
+from partnership.core.uploads import SizeLimitHandler, size_label
 from partnership.directory.models import Network
 from partnership.meetings import ics, selectors, services
 from partnership.meetings.forms import (
@@ -38,7 +38,7 @@ from partnership.meetings.forms import (
     StatusForm,
 )
 from partnership.meetings.models import AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting
-from partnership.meetings.papers import PaperSizeLimitHandler, max_paper_bytes, size_label
+from partnership.meetings.papers import max_paper_bytes
 
 NEW_FEED_SESSION_KEY = "meetings.new_calendar_feed"
 # Service error fields -> the form fields that show them.
@@ -398,13 +398,13 @@ def item_action_create(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def paper_upload(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(request, pk, item_pk)  # the policy is checked before any of the upload is read
-    limit = PaperSizeLimitHandler(request)
+    limit = SizeLimitHandler(request, limit=max_paper_bytes())
     request.upload_handlers.insert(0, limit)
     return _paper_upload(request, item, limit)
 
 
 @csrf_protect
-def _paper_upload(request: HttpRequest, item: AgendaItem, limit: PaperSizeLimitHandler) -> HttpResponse:
+def _paper_upload(request: HttpRequest, item: AgendaItem, limit: SizeLimitHandler) -> HttpResponse:
     meeting = item.meeting
     form = PaperForm()
     if request.method == "POST":
@@ -516,7 +516,7 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AddAttendeeForm(request.POST, people=selectors.attendee_candidates(meeting, page.attendance))
     if not form.is_valid():
         return _attendance_done(request, meeting, error="Choose someone to add to the list.")
-    person = form.people[form.cleaned_data["person"]]
+    person = form.cleaned_data["person"]
     try:
         services.attendance_add(meeting=meeting, person=person, actor=request.user, request=request)
     except ApplicationError as exc:
@@ -618,7 +618,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     body = ics.calendar_bytes(
         name, meetings, lambda m: request.build_absolute_uri(reverse("meetings:detail", args=[m.pk]))
     )
-    response = ics_response(body, "meetings.ics")
+    response = exports.calendar_response("meetings.ics", body)
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response

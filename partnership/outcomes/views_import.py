@@ -21,10 +21,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partnership.core import uploads
+from partnership.core.errors import ApplicationError
 from partnership.core.pages import crumbs, get_or_deny
+from partnership.core.uploads import size_label
 from partnership.directory.models import School
-from partnership.outcomes.imports import MAX_BYTES, TEMPLATE_COLUMNS, ImportRejectedError, csv_template, result_import
-from partnership.outcomes.imports.common import size_text
+from partnership.outcomes.imports import (
+    MAX_BYTES,
+    TEMPLATE_COLUMNS,
+    TOO_BIG,
+    ImportRejectedError,
+    csv_template,
+    result_import,
+)
 from partnership.outcomes.imports.service import ImportReport, sha256_of
 
 PENDING_SECONDS = 60 * 60
@@ -34,16 +43,15 @@ ACTION = "import_results"
 class ResultFileForm(forms.Form):
     file = forms.FileField(
         label="Results file",
-        help_text=f"The CSV template or a CTF exported from your MIS, up to {size_text(MAX_BYTES)}.",
+        help_text=f"The CSV template or a CTF exported from your MIS, up to {size_label(MAX_BYTES)}.",
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {size_text(MAX_BYTES)}, the most that can be imported. "
-                "Split it into smaller files (for example one per year group)."
-            )
+        try:
+            uploads.check_size(upload.size, MAX_BYTES, too_big=TOO_BIG)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
         return upload
 
 

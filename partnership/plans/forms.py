@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
+from partnership.core.forms import PersonChoiceField
 from partnership.plans.models import FRAMEWORK_AREAS, Rag, Term
 
 
@@ -25,16 +26,13 @@ class PersonChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.people = {str(p.pk): p for p in people}
-        empty = "No lead yet" if self.person_optional else "Choose a person"
-        self.fields[self.person_field].choices = [("", empty)] + [
-            (p.pk, f"{p.full_name} ({p.school.name if p.school_id else p.organisation or 'partnership'})")
-            for p in people
-        ]
+        field = cast(PersonChoiceField, self.fields[self.person_field])
+        field.empty_label = "No lead yet" if self.person_optional else "Choose a person"
+        self.people = field.set_people(people)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data[f"{self.person_field}_person"] = self.people.get(str(data.get(self.person_field) or ""))
+        data[f"{self.person_field}_person"] = data.get(self.person_field)
         return data
 
 
@@ -73,7 +71,7 @@ class PriorityForm(PersonChoiceForm):
         help_text="Separate themes with commas, for example: reading, phonics, SEND. Schools with the same theme "
         "appear together in the partnership's shared priorities.",
     )
-    lead = forms.ChoiceField(label="Lead (optional)", required=False)
+    lead = PersonChoiceField(label="Lead (optional)", required=False)
 
 
 class ObjectiveForm(PersonChoiceForm):
@@ -86,7 +84,7 @@ class ObjectiveForm(PersonChoiceForm):
         required=False,
         help_text="How you will know it has worked, for example “Phonics screening check pass rate at 85% or above”.",
     )
-    lead = forms.ChoiceField(label="Lead (optional)", required=False)
+    lead = PersonChoiceField(label="Lead (optional)", required=False)
 
 
 class MilestoneForm(forms.Form):
@@ -123,5 +121,5 @@ class ObjectiveActionForm(PersonChoiceForm):
     person_optional = False
 
     title = forms.CharField(label="Action", max_length=200, help_text="What will be done, in a few words.")
-    owner = forms.ChoiceField(label="Who will do it", error_messages={"required": "Choose who will do it."})
+    owner = PersonChoiceField(label="Who will do it", error_messages={"required": "Choose who will do it."})
     due_on = forms.DateField(label="Due by (optional)", widget=DateInput, required=False)

@@ -445,3 +445,12 @@ def test_a_host_that_has_since_left_can_stay_the_host(world):
     assert meeting.host_school == world.partner and meeting.location == "Hall"
     with pytest.raises(ApplicationError):
         services.meeting_update(meeting=meeting, data={"host_school": world.outside}, actor=world["coordinator"])
+
+
+def test_a_refused_paper_says_what_its_content_looks_like(world):
+    with pytest.raises(ApplicationError) as exc:
+        upload(world, "minutes.pdf", EXE)
+    assert "is called a PDF but its content is not one. It looks like a Windows program." in exc.value.message
+    with pytest.raises(ApplicationError) as exc:
+        upload(world, "report.docx", XLSX)
+    assert "It looks like an Excel spreadsheet." in exc.value.message

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from django.utils import timezone
 
-from partnership.core.errors import ApplicationError
+from partnership.core import uploads
 from partnership.core.schoolyear import academic_year_label as year_text  # noqa: F401
 from partnership.core.schoolyear import current_academic_year, term_dates
 from partnership.outcomes import rules
@@ -155,18 +155,14 @@ class BadValueError(Exception):
     """A single value is wrong; the parser turns it into a Problem with its row and field."""
 
 
-def size_text(n: int) -> str:
-    mb = 1024 * 1024
-    return f"{n // mb} MB" if n >= mb and n % mb == 0 else f"{n:,} bytes"
+TOO_BIG = (
+    "The file is larger than {limit}, the most that can be imported. "
+    "Split it into smaller files (for example one per year group)."
+)
 
 
 def refuse_oversize(n: int) -> None:
-    if n > MAX_BYTES:
-        raise ApplicationError(
-            f"The file is larger than {size_text(MAX_BYTES)}, the most that can be imported. "
-            "Split it into smaller files (for example one per year group).",
-            field="file",
-        )
+    uploads.check_size(n, MAX_BYTES, too_big=TOO_BIG)
 
 
 def clean_upn(text: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from partnership.core import uploads
 from partnership.core.errors import ApplicationError
 from partnership.outcomes.imports.common import UTF8_BOM, ParsedImport, refuse_oversize
 from partnership.outcomes.imports.csv_format import parse_csv
@@ -27,24 +28,19 @@ def detect_format(data: bytes) -> str:
     return "ctf" if head == b"<" else "csv"
 
 
+NOT_TEXT_ADVICE = {
+    "zip": "This is an Excel workbook or other zip file. Save it as 'CSV UTF-8' or export a CTF.",
+    "old office": "This is an old-style Excel (.xls) file. Save it as 'CSV UTF-8'.",
+    "utf-16": "This file is UTF-16 text, which cannot be imported. Save it as 'CSV UTF-8', or export the CTF as UTF-8.",
+    "pdf": "This is a PDF, not a CSV or CTF file.",
+}
+
+
 def _refuse_non_text(data: bytes) -> None:
+    """Text or XML at all, by the core upload checks; which of the two formats it is comes after."""
     if not data.removeprefix(UTF8_BOM).strip():
         raise ApplicationError("The file is empty.", field="file")
-    if data.startswith(b"PK\x03\x04"):
-        raise ApplicationError(
-            "This is an Excel workbook or other zip file. Save it as 'CSV UTF-8' or export a CTF.", field="file"
-        )
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ApplicationError("This is an old-style Excel (.xls) file. Save it as 'CSV UTF-8'.", field="file")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
-        raise ApplicationError(
-            "This file is UTF-16 text, which cannot be imported. Save it as 'CSV UTF-8', or export the CTF as UTF-8.",
-            field="file",
-        )
-    if data.startswith(b"%PDF"):
-        raise ApplicationError("This is a PDF, not a CSV or CTF file.", field="file")
-    if b"\x00" in data:
-        raise ApplicationError("This is not a CSV or CTF file: it contains binary data.", field="file")
+    uploads.refuse_non_text(data, what="a CSV or CTF file", advice=NOT_TEXT_ADVICE)
 
 
 def _decode(data: bytes, file_format: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.core import audit
+from partnership.core import audit, uploads
 from partnership.core.errors import ApplicationError
 from partnership.outcomes import rules
 from partnership.outcomes.imports.common import (
@@ -158,7 +158,9 @@ def result_import(
     Raises ImportRejectedError (an ApplicationError) when nothing can be imported. Not itself atomic, so
     that the log row of a rejected file survives the rejection; the writes are in `_save`, which is.
     """
-    report = ImportReport(filename=filename[:200], sha256=sha256_of(data), file_format="", dry_run=dry_run)
+    report = ImportReport(
+        filename=uploads.safe_name(filename, default="results"), sha256=sha256_of(data), file_format="", dry_run=dry_run
+    )
     try:
         report.file_format = detect_format(data[:4096])
         parsed = parse_results(data, school=school, today=today)

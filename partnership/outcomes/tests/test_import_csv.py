@@ -435,3 +435,15 @@ def test_command_needs_a_known_school_and_a_readable_file(school, tmp_path):
         call_command("import_results", "--school", "999999", str(tmp_path / "x.csv"))
     with pytest.raises(CommandError, match="Cannot open"):
         call_command("import_results", "--school", "123456", str(tmp_path / "missing.csv"))
+
+
+def test_a_program_is_refused_saying_what_it_looks_like(school):
+    with pytest.raises(ImportRejectedError, match="This is not a CSV or CTF file: it looks like a Windows program."):
+        result_import(school=school, data=b"MZ\x90\x00\x03\x00" + b"\x00" * 60, filename="results.csv")
+
+
+def test_the_logged_file_name_is_made_safe(school):
+    with pytest.raises(ImportRejectedError) as exc:
+        result_import(school=school, data=b"", filename="..\\..\\Users\\head\\r\x00esults.csv")
+    assert exc.value.report.filename == "results.csv"
+    assert ResultImport.objects.get().filename == "results.csv"

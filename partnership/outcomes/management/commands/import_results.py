@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from partnership.core.uploads import size_label
 from partnership.directory.models import School
 from partnership.outcomes.imports import MAX_BYTES, ImportRejectedError, result_import
-from partnership.outcomes.imports.common import size_text
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot open {path}: {exc.strerror or exc}") from exc
         if len(data) > MAX_BYTES:
-            raise CommandError(f"The file is larger than {size_text(MAX_BYTES)}, the most that can be imported.")
+            raise CommandError(f"The file is larger than {size_label(MAX_BYTES)}, the most that can be imported.")
         try:
             report = result_import(
                 school=school, data=data, filename=path.rsplit("/", 1)[-1], actor=None, dry_run=options["dry_run"]
