@@ -10,6 +10,7 @@ from django import forms
 from django.utils.formats import date_format
 
 from partnership.actions.models import Action
+from partnership.core.forms import PersonChoiceField
 
 OPEN = "open"
 STATUS_FILTERS = [("", "Any status"), (OPEN, "Open (not started or in progress)"), *Action.Status.choices]
@@ -20,27 +21,6 @@ class DateInput(forms.DateInput):
 
     def format_value(self, value: Any) -> str | None:
         return value.isoformat() if isinstance(value, datetime.date) else super().format_value(value)
-
-
-def _person_label(person: Any) -> str:
-    where = person.school.name if person.school_id else person.organisation or "external"
-    return f"{person.full_name} ({where})"
-
-
-class PersonChoiceField(forms.ChoiceField):
-    """A choice of person among `people`; cleans to the person object."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.people: dict[str, Any] = {}
-
-    def set_people(self, people: Any, empty: str) -> None:
-        self.people = {str(p.pk): p for p in people}
-        self.choices = [("", empty)] + [(pk, _person_label(p)) for pk, p in self.people.items()]
-
-    def clean(self, value: Any) -> Any:
-        value = super().clean(value)
-        return self.people.get(str(value)) if value else None
 
 
 class ActionFilterForm(forms.Form):

@@ -13,10 +13,10 @@ from typing import Any
 from django.db.models import Prefetch
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from partnership.api.queries import AgendaItemQuery, MeetingQuery, validated
-from partnership.core import access
+from partnership.api.queries import AgendaItemQuery, MeetingQuery
+from partnership.api.scoped import ScopedViewSet
 from partnership.core.exports import PLAIN_TEXT_HELP
 from partnership.meetings.models import AgendaItem, AgendaPaper, Attendance, Meeting
 
@@ -101,37 +101,32 @@ def _items() -> Any:
     list=extend_schema(parameters=[MeetingQuery], responses=MeetingSerializer(many=True)),
     retrieve=extend_schema(responses=MeetingDetailSerializer),
 )
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(ScopedViewSet):
     """Meetings you may see, newest first."""
+
+    ordering = ("-starts_at", "-pk")
+    query_class = MeetingQuery
+    filters = {"network": "network_id", "from": "starts_at__date__gte", "to": "starts_at__date__lte"}
 
     def get_serializer_class(self) -> Any:
         return MeetingDetailSerializer if self.action == "retrieve" else MeetingSerializer
 
-    def get_queryset(self) -> Any:
-        meetings = access.visible_to(self.request.user, Meeting).order_by("-starts_at", "-pk")
-        if self.action != "list":
-            attendance = Attendance.objects.select_related("person").order_by("person__full_name", "pk")
-            return meetings.prefetch_related(Prefetch("items", queryset=_items()), Prefetch("attendance", attendance))
-        query = validated(MeetingQuery, self.request)
-        if "network" in query:
-            meetings = meetings.filter(network_id=query["network"])
-        if "from" in query:
-            meetings = meetings.filter(starts_at__date__gte=query["from"])
-        if "to" in query:
-            meetings = meetings.filter(starts_at__date__lte=query["to"])
-        return meetings
+    def rows(self) -> Any:
+        return Meeting.objects.all()
+
+    def detail_rows(self, rows: Any) -> Any:
+        attendance = Attendance.objects.select_related("person").order_by("person__full_name", "pk")
+        return rows.prefetch_related(Prefetch("items", queryset=_items()), Prefetch("attendance", attendance))
 
 
 @extend_schema_view(list=extend_schema(parameters=[AgendaItemQuery]))
-class AgendaItemViewSet(viewsets.ReadOnlyModelViewSet):
+class AgendaItemViewSet(ScopedViewSet):
     """Agenda items of the meetings you may see, with minutes, decisions and papers."""
 
     serializer_class = AgendaItemSerializer
+    ordering = ("-meeting__starts_at", "meeting_id", "number")
+    query_class = AgendaItemQuery
+    filters = {"meeting": "meeting_id"}
 
-    def get_queryset(self) -> Any:
-        items = access.visible_to(self.request.user, _items()).order_by("-meeting__starts_at", "meeting_id", "number")
-        if self.action == "list":
-            query = validated(AgendaItemQuery, self.request)
-            if "meeting" in query:
-                items = items.filter(meeting_id=query["meeting"])
-        return items
+    def rows(self) -> Any:
+        return _items()

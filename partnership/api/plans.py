@@ -13,10 +13,10 @@ from typing import Any
 
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from partnership.api.queries import ObjectiveQuery, PlanQuery, PriorityQuery, ProgressQuery, validated
-from partnership.core import access
+from partnership.api.queries import ObjectiveQuery, PlanQuery, PriorityQuery, ProgressQuery
+from partnership.api.scoped import ScopedViewSet
 from partnership.core.exports import PLAIN_TEXT_HELP
 from partnership.plans.models import (
     FRAMEWORK_AREAS,
@@ -160,79 +160,59 @@ def _priorities() -> Any:
     list=extend_schema(parameters=[PlanQuery], responses=PlanSerializer(many=True)),
     retrieve=extend_schema(responses=PlanDetailSerializer),
 )
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(ScopedViewSet):
     """School development plans and partnership improvement plans, newest year first."""
+
+    ordering = ("-academic_year", "kind", "pk")
+    query_class = PlanQuery
+    filters = {"school": "school_id", "partnership": "partnership_id", "year": "academic_year"}
 
     def get_serializer_class(self) -> Any:
         return PlanDetailSerializer if self.action == "retrieve" else PlanSerializer
 
-    def get_queryset(self) -> Any:
-        plans = access.visible_to(self.request.user, ImprovementPlan).order_by("-academic_year", "kind", "pk")
-        if self.action != "list":
-            return plans.prefetch_related(Prefetch("priorities", queryset=_priorities().order_by("number")))
-        query = validated(PlanQuery, self.request)
-        if "school" in query:
-            plans = plans.filter(school_id=query["school"])
-        if "partnership" in query:
-            plans = plans.filter(partnership_id=query["partnership"])
-        if "year" in query:
-            plans = plans.filter(academic_year=query["year"])
-        return plans
+    def rows(self) -> Any:
+        return ImprovementPlan.objects.all()
+
+    def detail_rows(self, rows: Any) -> Any:
+        return rows.prefetch_related(Prefetch("priorities", queryset=_priorities().order_by("number")))
 
 
 @extend_schema_view(list=extend_schema(parameters=[PriorityQuery]))
-class PriorityViewSet(viewsets.ReadOnlyModelViewSet):
+class PriorityViewSet(ScopedViewSet):
     """Priorities of the plans you may see, and those other schools share with your partnerships."""
 
     serializer_class = PrioritySerializer
+    ordering = ("plan_id", "number")
+    query_class = PriorityQuery
+    filters = {"plan": "plan_id"}
 
-    def get_queryset(self) -> Any:
-        priorities = access.visible_to(self.request.user, _priorities()).order_by("plan_id", "number")
-        if self.action == "list":
-            query = validated(PriorityQuery, self.request)
-            if "plan" in query:
-                priorities = priorities.filter(plan_id=query["plan"])
-        return priorities
+    def rows(self) -> Any:
+        return _priorities()
 
 
 @extend_schema_view(list=extend_schema(parameters=[ObjectiveQuery]))
-class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
+class ObjectiveViewSet(ScopedViewSet):
     """Objectives with their milestones: only within the plan's own school or partnership."""
 
     serializer_class = ObjectiveSerializer
+    ordering = ("priority__plan_id", "priority__number", "number")
+    query_class = ObjectiveQuery
+    filters = {"plan": "priority__plan_id", "priority": "priority_id"}
 
-    def get_queryset(self) -> Any:
-        objectives = (
-            access.visible_to(self.request.user, Objective)
-            .select_related("priority", "lead")
-            .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("term", "pk")))
-            .order_by("priority__plan_id", "priority__number", "number")
+    def rows(self) -> Any:
+        return Objective.objects.select_related("priority", "lead").prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("term", "pk"))
         )
-        if self.action == "list":
-            query = validated(ObjectiveQuery, self.request)
-            if "plan" in query:
-                objectives = objectives.filter(priority__plan_id=query["plan"])
-            if "priority" in query:
-                objectives = objectives.filter(priority_id=query["priority"])
-        return objectives
 
 
 @extend_schema_view(list=extend_schema(parameters=[ProgressQuery]))
-class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgressUpdateViewSet(ScopedViewSet):
     """Dated RAG judgements on priorities and objectives, newest first."""
 
     serializer_class = ProgressUpdateSerializer
+    ordering = ("-recorded_at", "-pk")
+    query_class = ProgressQuery
+    filters = {"priority": "priority_id", "objective": "objective_id"}
 
-    def get_queryset(self) -> Any:
-        updates = (
-            access.visible_to(self.request.user, ProgressUpdate)
-            .select_related("author")
-            .order_by("-recorded_at", "-pk")
-        )
-        if self.action == "list":
-            query = validated(ProgressQuery, self.request)
-            if "priority" in query:
-                updates = updates.filter(priority_id=query["priority"])
-            if "objective" in query:
-                updates = updates.filter(objective_id=query["objective"])
-        return updates
+    def rows(self) -> Any:
+        return ProgressUpdate.objects.select_related("author")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from partnership.core.models import AuditEvent
 from partnership.core.roles import Role
 from partnership.directory.tests.factories import staff
-from partnership.outcomes import views_import
+from partnership.outcomes import services
 from partnership.outcomes.imports import MAX_BYTES
 from partnership.outcomes.models import Pupil, Result, ResultImport
 from partnership.outcomes.tests.test_import_csv import pupil_row, to_csv
@@ -123,7 +123,7 @@ def test_a_preview_for_one_school_cannot_be_imported_into_another(client, world,
     client.force_login(world["head"])
     sha256 = upload(client, world.own, good_csv()).context["report"].sha256
     key = f"outcomes-import:{world['head'].pk}:{world.own.pk}:{sha256}"
-    assert views_import.cache.get(key) is not None
+    assert services.cache.get(key) is not None
     client.force_login(world["outside_head"])
     response = client.post(reverse("outcomes:import_confirm", args=[world.outside.slug]), {"sha256": sha256})
     assert response.status_code == 302
