@@ -243,6 +243,19 @@ def can_within(user: Any, action: str, obj: models.Model) -> bool:
     return rule is not None and rule(principal, obj)
 
 
+def may(user: Any, action: str, model_class: type[models.Model]) -> bool:
+    """A model-level action that no one object carries (load national figures for England): the
+    rule registered for (model, action), given the principal and no object."""
+    principal = principal_for(user)
+    if principal.user_id is None:
+        return False
+    label = model_class._meta.label_lower
+    if _admin_passes(principal, label, action):
+        return True
+    rule = RULES.get((label, action))
+    return rule is not None and rule(principal, None)
+
+
 def visible_keys(user: Any, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Of (model label, primary key) pairs, those whose object exists and this user may view. One
     query per model named, however many keys (used to show an audit row's content only to readers

@@ -73,3 +73,15 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit log cannot be deleted.")
+
+
+class Generation(models.Model):
+    """A counter that moves on whenever the data behind a cached computation changes (`core/memo.py`).
+    Kept in the database, so every process (web workers, the import command, Celery) sees the same
+    one; it starts at a random value, so a restored or rebuilt database never meets an old cache."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

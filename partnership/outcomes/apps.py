@@ -7,14 +7,46 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.outcomes import demo, policy
+        from partnership.outcomes import policy
 
         policy.register()
+        _invalidate_figures_on_change()
         registry.register_nav(registry.NavItem("Outcomes", "outcomes:index", "outcomes", order=70))
         registry.register_demo(
             registry.DemoLoader(
                 "outcomes",
-                lambda password: registry.DemoOutcome(f"{demo.load_outcomes_demo()} schools given pupils and results"),
+                lambda password: registry.DemoOutcome(f"{_load_demo()} schools given pupils and results"),
                 40,
             )
         )
+
+
+def _invalidate_figures_on_change() -> None:
+    """Saves and deletes one at a time (the admin, other apps' services) move the figures'
+    generation on; the import service, which writes in bulk, moves it itself."""
+    from django.db.models.signals import post_delete, post_save
+
+    from partnership.directory.models import School
+    from partnership.outcomes import models, services
+
+    def changed(**kwargs: object) -> None:
+        services.figures_changed()
+
+    for model in (
+        School,
+        models.Pupil,
+        models.PupilYear,
+        models.Result,
+        models.TeacherAssessment,
+        models.NationalFigure,
+    ):
+        post_save.connect(changed, sender=model, dispatch_uid=f"figures-{model.__name__}-save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"figures-{model.__name__}-delete", weak=False)
+
+
+def _load_demo() -> int:
+    from partnership.outcomes import demo, services
+
+    loaded = demo.load_outcomes_demo()
+    services.figures_changed()  # the demo writes in bulk
+    return loaded

@@ -25,6 +25,11 @@ class SenProvision(models.TextChoices):
     EHCP = "E", "Education, health and care plan"
 
 
+# The generation (`core/memo.py`) that every cached outcome figure hangs on: moved on by whatever
+# changes results, pupils' groups, national figures or schools (`outcomes.services.figures_changed`).
+FIGURES_GENERATION = "outcomes-figures"
+
+
 class Measure(models.TextChoices):
     EYFS_GLD = "eyfs_gld", "EYFS good level of development"
     PHONICS_Y1 = "phonics_y1", "Phonics screening check, Year 1"

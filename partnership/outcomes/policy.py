@@ -51,6 +51,8 @@ def register() -> None:
         "outcomes.nationalfigure",
         name="National figures",
         scope=everyone,
+        rules={"load": lambda p, _: bool(p.coordinates)},
         view="anyone signed in (published statistics)",
-        act="loaded by platform administrators",
+        act="`load` (add, correct, upload the official explore-education-statistics file; the source is "
+        "recorded and every change audited): partnership coordinators and platform administrators",
     )

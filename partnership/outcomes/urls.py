@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnership.outcomes import views_import, views_outcomes, views_pupils
+from partnership.outcomes import views_import, views_nationals, views_outcomes, views_pupils
 
 app_name = "outcomes"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("partnerships/<slug:slug>/rab.xlsx", views_outcomes.partnership_export, name="partnership_export"),
     path("partnerships/<slug:slug>/rab-pack.pdf", views_outcomes.rab_pack, name="rab_pack"),
     path("partnerships/<slug:slug>/flag-action/", views_outcomes.flag_action, name="flag_action"),
+    path("national-figures/", views_nationals.national_figures, name="national_figures"),
     path("schools/<slug:slug>/pupils/", views_pupils.pupil_list, name="pupil_list"),
     path("schools/<slug:slug>/pupils/<int:pk>/", views_pupils.pupil_detail, name="pupil_detail"),
 ]

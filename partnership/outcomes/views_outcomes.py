@@ -25,6 +25,7 @@ from partnership.directory.models import Partnership, School
 from partnership.directory.selectors import partnership_schools
 from partnership.outcomes import analysis, tables
 from partnership.outcomes.analysis import HEADLINE_MEASURES, MEASURE_BY_KEY, Viewpoint, year_text
+from partnership.outcomes.models import NationalFigure
 from partnership.outcomes.selectors import partnership_threshold, suppression_threshold, suppression_thresholds
 
 
@@ -47,33 +48,42 @@ def outcomes_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _year(request: HttpRequest, latest: int | None) -> int | None:
-    """The academic year asked for (?year=2024), else the latest with results."""
-    return int_param(request.GET.get("year"), low=2000, high=2100) or latest
+def _asked_year(request: HttpRequest) -> int | None:
+    return int_param(request.GET.get("year"), low=2000, high=2100)
 
 
-def _years_choice(latest: int | None) -> list[tuple[int, str]]:
-    if latest is None:
-        return []
-    return [(y, year_text(y)) for y in range(latest, latest - 5, -1)]
+def _years_choice(coverage: analysis.YearCoverage) -> list[tuple[int, str]]:
+    """Only the years with results: navigation never leads to an empty year."""
+    return [(y, year_text(y)) for y in coverage.years]
+
+
+def _national_context(request: HttpRequest, measures: Any, year: int) -> dict[str, Any]:
+    """Which of the page's measures have no national figure for the year, and whether this
+    reader may add them (coordinators and platform administrators)."""
+    missing = analysis.Nationals().missing(measures, year)
+    return {
+        "nationals_missing": missing,
+        "nationals_all_missing": bool(measures) and len(missing) == len([m for m in measures if m.national_statistic]),
+        "can_load_nationals": access.may(request.user, "load", NationalFigure),
+    }
 
 
 def _school_context(request: HttpRequest, school: School) -> dict[str, Any] | None:
-    latest = analysis.latest_year([school.pk])
-    year = _year(request, latest)
+    coverage = analysis.year_coverage([school.pk])
+    year = coverage.chosen(_asked_year(request))
     if year is None:
         return None
     view = Viewpoint(
         threshold=suppression_threshold(school), show_small=access.sees_unsuppressed(request.user, school.pk)
     )
-    outcomes = analysis.school_outcomes(school, year, view)
+    outcomes = analysis.cached_school_outcomes(school, year, view)
     tracking_year = current_academic_year()
     tracking = analysis.tracking(school, tracking_year, view)
     return {
         "outcomes": outcomes,
         "year": year,
         "year_text": year_text(year),
-        "years": _years_choice(latest),
+        "years": _years_choice(coverage),
         "tracking": tracking,
         "tracking_grid": [
             (year_group, analysis.tracking_grid(cells)) for year_group, cells in sorted(tracking.items())
@@ -81,6 +91,7 @@ def _school_context(request: HttpRequest, school: School) -> dict[str, Any] | No
         "terms": analysis.TERMS,
         "tracking_year_text": year_text(tracking_year),
         "view": view,
+        **_national_context(request, outcomes.measures, year),
     }
 
 
@@ -150,30 +161,30 @@ def school_outcomes_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _partnership_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any] | None:
     schools = [membership.school for membership in partnership_schools(partnership)]
-    latest = analysis.latest_year([s.pk for s in schools])
-    year = _year(request, latest)
+    coverage = analysis.year_coverage([s.pk for s in schools])
+    year = coverage.chosen(_asked_year(request))
     if year is None:
         return None
     own = access.principal_for(request.user)
-
-    def sees(school_id: int) -> bool:
-        return access.sees_unsuppressed(request.user, school_id)
-
-    outcomes = analysis.partnership_outcomes(
+    outcomes = analysis.cached_partnership_outcomes(
         schools,
         year,
         threshold=partnership_threshold(partnership),
         school_thresholds=suppression_thresholds([s.pk for s in schools]),
-        sees_unsuppressed=sees,
+        unsuppressed=frozenset(s.pk for s in schools if access.sees_unsuppressed(request.user, s.pk)),
     )
     return {
         "outcomes": outcomes,
         "year": year,
         "year_text": year_text(year),
-        "years": _years_choice(latest),
+        "years": _years_choice(coverage),
+        "coverage": coverage,
+        "coverage_rows": analysis.coverage_rows(schools, coverage),
+        "missing_schools": [s for s in schools if not coverage.has(s.pk, year)],
         "threshold": partnership_threshold(partnership),
         "own_school_id": own.school_id,
         "can_raise": access.can(request.user, "manage", partnership),
+        **_national_context(request, outcomes.measures, year),
     }
 
 

@@ -15,6 +15,8 @@ from partnership.outcomes.analysis.board import (  # noqa: F401
     SchoolColumn,
     SchoolOutcomes,
     board_sources,
+    cached_partnership_outcomes,
+    cached_school_outcomes,
     partnership_outcomes,
     school_outcomes,
 )
@@ -64,4 +66,9 @@ from partnership.outcomes.analysis.tracking import (  # noqa: F401
     TrackingCell,
     tracking,
     tracking_grid,
+)
+from partnership.outcomes.analysis.years import (  # noqa: F401
+    YearCoverage,
+    coverage_rows,
+    year_coverage,
 )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from partnership.core import memo
 from partnership.outcomes import stats
 from partnership.outcomes.analysis.counts import (
     GAPS,
@@ -33,6 +34,7 @@ from partnership.outcomes.analysis.figures import (
     school_source,
 )
 from partnership.outcomes.analysis.flags import Flag, flags_for
+from partnership.outcomes.models import FIGURES_GENERATION
 
 # --- one school, one partnership ------------------------------------------------------------------
 
@@ -149,4 +151,48 @@ def partnership_outcomes(
         partnership_gap={m.key: gap for m, gap, _ in partnership_gaps.by_measure},
         national={m.key: nationals.get(m, year) for m in measures},
         flags=all_flags,
+    )
+
+
+# --- computed once ------------------------------------------------------------------------------
+
+FIGURES = FIGURES_GENERATION
+
+
+def cached_school_outcomes(school: Any, year: int, view: Viewpoint) -> SchoolOutcomes:
+    """`school_outcomes`, computed once per school, year and viewpoint until results, national
+    figures or the school change (`outcomes.services.figures_changed`)."""
+    return memo.cached(FIGURES, ("school", school.pk, year, view), lambda: school_outcomes(school, year, view))
+
+
+def cached_partnership_outcomes(
+    schools: Sequence[Any],
+    year: int,
+    *,
+    threshold: int,
+    school_thresholds: dict[int, int],
+    unsuppressed: frozenset[int],
+) -> PartnershipOutcomes:
+    """`partnership_outcomes` for a board, computed once per set of member schools, year,
+    thresholds and viewer's own school (whose small groups they may see), until the data changes.
+    Membership and thresholds are in the key, so joining, leaving or a new threshold never shows
+    an old board."""
+    parts = (
+        "board",
+        tuple(s.pk for s in schools),
+        year,
+        threshold,
+        tuple(sorted(school_thresholds.items())),
+        tuple(sorted(unsuppressed)),
+    )
+    return memo.cached(
+        FIGURES,
+        parts,
+        lambda: partnership_outcomes(
+            schools,
+            year,
+            threshold=threshold,
+            school_thresholds=school_thresholds,
+            sees_unsuppressed=unsuppressed.__contains__,
+        ),
     )

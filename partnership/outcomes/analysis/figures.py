@@ -42,6 +42,10 @@ class Nationals:
         value = self.values.get((measure.key, year, statistic)) if statistic else None
         return float(value) if value is not None else None
 
+    def missing(self, measures: Sequence[MeasureSpec], year: int) -> list[MeasureSpec]:
+        """The measures with no national figure loaded for `year` (never estimated: shown as none)."""
+        return [m for m in measures if m.national_statistic and self.get(m, year) is None]
+
 
 # Groups that add up: each parent is the sum of its children. If one part of a visible whole is
 # hidden, another part must be hidden too, or the hidden one is the whole minus the rest

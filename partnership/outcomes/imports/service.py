@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.core import audit, uploads
+from partnership.core import audit, memo, uploads
 from partnership.core.errors import ApplicationError
 from partnership.outcomes import rules
 from partnership.outcomes.imports.common import (
@@ -32,7 +32,15 @@ from partnership.outcomes.imports.common import (
     year_text,
 )
 from partnership.outcomes.imports.parse import detect_format, parse_results
-from partnership.outcomes.models import Measure, Pupil, PupilYear, Result, ResultImport, TeacherAssessment
+from partnership.outcomes.models import (
+    FIGURES_GENERATION,
+    Measure,
+    Pupil,
+    PupilYear,
+    Result,
+    ResultImport,
+    TeacherAssessment,
+)
 
 ACTOR_LABEL = "import_results"
 BATCH = 500
@@ -352,6 +360,7 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
     Result.objects.bulk_update(changed_results, RESULT_FIELDS, batch_size=BATCH)
     TeacherAssessment.objects.bulk_create(new_assessments, batch_size=BATCH)
     TeacherAssessment.objects.bulk_update(changed_assessments, ASSESSMENT_FIELDS, batch_size=BATCH)
+    memo.bump(FIGURES_GENERATION)  # every cached figure of the school's partnerships is now out of date
     audit.record(
         actor,
         "import",
