@@ -244,7 +244,7 @@ class OutcomeViewSet(viewsets.ViewSet):
             ],
         }
         if year is None and ids:
-            year = analysis.latest_year(ids)
+            year = analysis.year_coverage(ids).default_year  # as the board opens: the year most schools have
         results: list[dict[str, Any]] = []
         if year is not None and ids:
             groups = [analysis.GROUP_BY_KEY[key] for key in group_keys]

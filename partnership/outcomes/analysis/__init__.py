@@ -34,7 +34,6 @@ from partnership.outcomes.analysis.counts import (  # noqa: F401
     MeasureSpec,
     Month,
     count_results,
-    latest_year,
     three_years,
     total,
     year_text,

@@ -175,12 +175,6 @@ def total(table: dict[CountKey, Counts], school_ids: Iterable[int], year: int, m
     return result
 
 
-def latest_year(school_ids: Iterable[int]) -> int | None:
-    """The most recent academic year with any result for these schools (one query)."""
-    years = Result.objects.filter(pupil__school_id__in=list(school_ids)).order_by("-academic_year")
-    return years.values_list("academic_year", flat=True).first()
-
-
 def three_years(year: int) -> list[int]:
     return [year - 2, year - 1, year]
 

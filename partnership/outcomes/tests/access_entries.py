@@ -79,3 +79,16 @@ ENTRIES.update(
         "outcomes:flag_action": obj("outcomes:flag_action", partnership_slug, COORDINATORS),
     }
 )
+
+# --- national figures (views_nationals.py) -----------------------------------------------------
+# Published statistics: anyone signed in reads them. Adding one or loading a file (`load`): the
+# partnerships' coordinators and platform administrators.
+#                        head     teacher  governor coord    adviser  out_head admin
+LOAD_NATIONALS = grid(   ".",     ".",     ".",     "A",     ".",     ".",     "A")  # fmt: skip
+
+ENTRIES.update(
+    {
+        "outcomes:national_figures": Entry("outcomes:national_figures", SIGNED_IN),
+        "outcomes:national_figures+load": Entry("outcomes:national_figures", LOAD_NATIONALS, method="post"),
+    }
+)
