@@ -98,8 +98,10 @@ def national_figures(request: HttpRequest) -> HttpResponse:
             messages.success(request, message)
             return redirect("outcomes:national_figures")
     by_year: dict[int, list[Any]] = defaultdict(list)
-    for figure in access.visible_to(request.user, NationalFigure).select_related("added_by").order_by(
-        "-academic_year", "measure", "statistic"
+    for figure in (
+        access.visible_to(request.user, NationalFigure)
+        .select_related("added_by")
+        .order_by("-academic_year", "measure", "statistic")
     ):
         by_year[figure.academic_year].append(figure)
     return render(

@@ -13,11 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partnership.actions import views as action_views
-from partnership.core import access, charts
-from partnership.core.exports import pdf_response, xlsx_response
+from partnership.core import access, charts, memo
+from partnership.core.exports import pdf_bytes, xlsx_response
 from partnership.core.pages import crumbs, get_or_deny
 from partnership.core.params import int_param
 from partnership.core.schoolyear import current_academic_year
@@ -25,7 +26,7 @@ from partnership.directory.models import Partnership, School
 from partnership.directory.selectors import partnership_schools
 from partnership.outcomes import analysis, tables
 from partnership.outcomes.analysis import HEADLINE_MEASURES, MEASURE_BY_KEY, Viewpoint, year_text
-from partnership.outcomes.models import NationalFigure
+from partnership.outcomes.models import FIGURES_GENERATION, NationalFigure
 from partnership.outcomes.selectors import partnership_threshold, suppression_threshold, suppression_thresholds
 
 
@@ -125,7 +126,12 @@ def school_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     context = _school_context(request, school)
     chart = None
     if context is not None and context["outcomes"].rows:
-        chart = charts.spec_json(_school_chart(school, context["outcomes"]))
+        outcomes = context["outcomes"]
+        chart = memo.cached(
+            FIGURES_GENERATION,
+            ("school chart", school.pk, context["year"], context["view"]),
+            lambda: charts.spec_json(_school_chart(school, outcomes)),
+        )
     return render(
         request,
         "outcomes/school_outcomes.html",
@@ -166,12 +172,11 @@ def _partnership_context(request: HttpRequest, partnership: Partnership) -> dict
     if year is None:
         return None
     own = access.principal_for(request.user)
+    threshold = partnership_threshold(partnership)
+    school_thresholds = suppression_thresholds([s.pk for s in schools])
+    unsuppressed = frozenset(s.pk for s in schools if access.sees_unsuppressed(request.user, s.pk))
     outcomes = analysis.cached_partnership_outcomes(
-        schools,
-        year,
-        threshold=partnership_threshold(partnership),
-        school_thresholds=suppression_thresholds([s.pk for s in schools]),
-        unsuppressed=frozenset(s.pk for s in schools if access.sees_unsuppressed(request.user, s.pk)),
+        schools, year, threshold=threshold, school_thresholds=school_thresholds, unsuppressed=unsuppressed
     )
     return {
         "outcomes": outcomes,
@@ -181,7 +186,8 @@ def _partnership_context(request: HttpRequest, partnership: Partnership) -> dict
         "coverage": coverage,
         "coverage_rows": analysis.coverage_rows(schools, coverage),
         "missing_schools": [s for s in schools if not coverage.has(s.pk, year)],
-        "threshold": partnership_threshold(partnership),
+        "threshold": threshold,
+        "figures_key": (partnership.pk, *analysis.board_key(schools, year, threshold, school_thresholds, unsuppressed)),
         "own_school_id": own.school_id,
         "can_raise": access.can(request.user, "manage", partnership),
         **_national_context(request, outcomes.measures, year),
@@ -233,7 +239,12 @@ def partnership_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         measure_key = "ks2_rwm"
     chart = None
     if context is not None and context["outcomes"].schools:
-        chart = charts.spec_json(_partnership_chart(partnership, context["outcomes"], measure_key))
+        outcomes = context["outcomes"]
+        chart = memo.cached(
+            FIGURES_GENERATION,
+            ("board chart", measure_key, *context["figures_key"]),
+            lambda: charts.spec_json(_partnership_chart(partnership, outcomes, measure_key)),
+        )
     return render(
         request,
         "outcomes/partnership_dashboard.html",
@@ -273,15 +284,19 @@ def rab_pack(request: HttpRequest, slug: str) -> HttpResponse:
         "threshold": partnership_threshold(partnership),
     }
     outcomes: analysis.PartnershipOutcomes | None = context.get("outcomes")
-    chart_svgs = []
-    if outcomes is not None:
-        chart_svgs = [(m, charts.svg(_partnership_chart(partnership, outcomes, m.key))) for m in outcomes.measures]
-    return pdf_response(
-        f"rab-pack-{partnership.slug}-{context['year'] or 'no-results'}.pdf",
-        "outcomes/rab_pack.html",
-        {"partnership": partnership, **context, "chart_svgs": chart_svgs},
-        request=request,
-    )
+
+    def render_pack() -> bytes:
+        chart_svgs = []
+        if outcomes is not None:
+            chart_svgs = [(m, charts.svg(_partnership_chart(partnership, outcomes, m.key))) for m in outcomes.measures]
+        return pdf_bytes("outcomes/rab_pack.html", {"partnership": partnership, **context, "chart_svgs": chart_svgs})
+
+    # The same pack for everyone who sees the same figures, until the next import (it is dated).
+    key = ("rab pack", timezone.localdate(), *context.get("figures_key", (partnership.pk, "no results")))
+    response = HttpResponse(memo.cached(FIGURES_GENERATION, key, render_pack), content_type="application/pdf")
+    filename = f"rab-pack-{partnership.slug}-{context['year'] or 'no-results'}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # --- flags become actions -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from partnership.outcomes.analysis.board import (  # noqa: F401
     PartnershipOutcomes,
     SchoolColumn,
     SchoolOutcomes,
+    board_key,
     board_sources,
     cached_partnership_outcomes,
     cached_school_outcomes,

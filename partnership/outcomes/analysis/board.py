@@ -165,6 +165,22 @@ def cached_school_outcomes(school: Any, year: int, view: Viewpoint) -> SchoolOut
     return memo.cached(FIGURES, ("school", school.pk, year, view), lambda: school_outcomes(school, year, view))
 
 
+def board_key(
+    schools: Sequence[Any], year: int, threshold: int, school_thresholds: dict[int, int], unsuppressed: frozenset[int]
+) -> tuple[Any, ...]:
+    """What a board's figures depend on besides the data behind the generation: the member schools,
+    the year, the thresholds and whose small groups the viewer may see. Charts and the RAB pack made
+    from the board are cached under it too."""
+    return (
+        "board",
+        tuple(s.pk for s in schools),
+        year,
+        threshold,
+        tuple(sorted(school_thresholds.items())),
+        tuple(sorted(unsuppressed)),
+    )
+
+
 def cached_partnership_outcomes(
     schools: Sequence[Any],
     year: int,
@@ -177,17 +193,9 @@ def cached_partnership_outcomes(
     thresholds and viewer's own school (whose small groups they may see), until the data changes.
     Membership and thresholds are in the key, so joining, leaving or a new threshold never shows
     an old board."""
-    parts = (
-        "board",
-        tuple(s.pk for s in schools),
-        year,
-        threshold,
-        tuple(sorted(school_thresholds.items())),
-        tuple(sorted(unsuppressed)),
-    )
     return memo.cached(
         FIGURES,
-        parts,
+        board_key(schools, year, threshold, school_thresholds, unsuppressed),
         lambda: partnership_outcomes(
             schools,
             year,
