@@ -217,6 +217,33 @@ def test_reinstating_sends_the_event_again_with_a_higher_sequence(world, django_
     assert calendar["METHOD"] == "REQUEST" and event["SEQUENCE"] == 2 and str(event["STATUS"]) == "CONFIRMED"
 
 
+def test_cancelling_on_the_page_emails_links_to_the_site_it_was_done_on(
+    client, world, django_capture_on_commit_callbacks
+):
+    meeting = scheduled_meeting(world.network, created_by=world["coordinator"], days_ahead=5)
+    client.force_login(world["coordinator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/meetings/{meeting.pk}/status/", {"status": "cancelled"}, follow=True)
+    assert "The meeting has been cancelled. The people on the list are emailed." in response.content.decode()
+    assert {m.to[0] for m in mail.outbox} == {world["senco"].email, world["adviser"].email}
+    assert f"http://testserver/meetings/{meeting.pk}/" in mail.outbox[0].body
+    [event] = calendar_of(mail.outbox[0])[0].walk("VEVENT")
+    assert str(event["URL"]) == f"http://testserver/meetings/{meeting.pk}/"
+
+
+def test_a_failure_to_send_never_undoes_the_change(world, django_capture_on_commit_callbacks, monkeypatch, caplog):
+    def refuse(self, messages):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    meeting = schedule(world, django_capture_on_commit_callbacks)
+    assert Meeting.objects.filter(pk=meeting.pk).exists() and mail.outbox == []
+    assert "mail server down" in caplog.text
+    assert not AuditEvent.objects.filter(verb="notify").exists()  # not recorded as sent: a later run may send it
+    monkeypatch.undo()
+    assert send_meeting_notice(meeting.pk, "scheduled") == "sent 3"
+
+
 def test_a_notice_overtaken_by_a_later_change_is_not_sent(world, django_capture_on_commit_callbacks):
     meeting = schedule(world, django_capture_on_commit_callbacks)
     services.meeting_set_status(meeting=meeting, status="cancelled", actor=world["coordinator"])
