@@ -79,15 +79,16 @@ def _queue_reminder(meeting: Meeting, base_url: str = "") -> None:
     )
 
 
-def _queue_notice(meeting: Meeting, kind: str, base_url: str = "", was: str = "") -> None:
-    """After the transaction commits, email the people on the list about the change (`kind`), with
-    the calendar file attached. Not for a meeting that has already started (a record being kept up
-    to date). A failure to send is logged, never undoes the change or fails the page."""
+def _queue_notice(meeting: Meeting, kind: str, base_url: str = "", was: str = "", person_id: int | None = None) -> None:
+    """After the transaction commits, email the people on the list (or only `person_id`) about the
+    change (`kind`), with the calendar file attached. Not for a meeting that has already started (a
+    record being kept up to date). A failure to send is logged, never undoes the change or fails
+    the page."""
     if meeting.starts_at <= timezone.now():
         return
     pk = meeting.pk
     transaction.on_commit(
-        lambda: send_meeting_notice.delay(pk, kind, base_url=base_url, was=was),
+        lambda: send_meeting_notice.delay(pk, kind, base_url=base_url, was=was, person_id=person_id),
         robust=True,
     )
 
@@ -462,7 +463,8 @@ def attendance_mark(
 
 @transaction.atomic
 def attendance_add(*, meeting: Meeting, person: Any, actor: Any, request: HttpRequest | None = None) -> Attendance:
-    """Add someone to the list: a colleague who joined the network since, the coordinator, a guest speaker."""
+    """Add someone to the list: a colleague who joined the network since, the coordinator, a guest
+    speaker. They are emailed the invitation if the meeting is still to come."""
     _ensure_open(meeting)
     if Attendance.objects.filter(meeting=meeting, person=person).exists():
         raise ApplicationError(f"{person} is already on the list.", field="person")
@@ -470,6 +472,8 @@ def attendance_add(*, meeting: Meeting, person: Any, actor: Any, request: HttpRe
     row.full_clean()
     row.save()
     _record(actor, "create", row, meeting, request, person=person.email)
+    if meeting.status == Meeting.Status.SCHEDULED:
+        _queue_notice(meeting, "added", _base_url(request), person_id=person.pk)
     return row
 
 

@@ -1,7 +1,8 @@
 """Background work for meetings: the emails people get about them.
 
 - A notice, with the calendar file attached, when a meeting is scheduled, moved, reinstated or
-  cancelled (`send_meeting_notice`, queued by the services once the change is committed).
+  cancelled, or someone is added to its list (`send_meeting_notice`, queued by the services once
+  the change is committed).
 - A reminder two days before (`send_meeting_reminder`): queued for that time when Redis is there,
   and also sent by `send_due_reminders`, which the `send_meeting_reminders` command and the Celery
   beat schedule run, so reminders go out on the embedded default too (where tasks run at once and
@@ -49,6 +50,7 @@ class Notice:
 
 NOTICES: dict[str, Notice] = {
     "scheduled": Notice("REQUEST", "New meeting: {title}, {date}", Meeting.Status.SCHEDULED),
+    "added": Notice("REQUEST", "Invitation: {title}, {date}", Meeting.Status.SCHEDULED),
     "moved": Notice("REQUEST", "Meeting changed: {title}, now {date}", Meeting.Status.SCHEDULED),
     "reinstated": Notice("REQUEST", "Meeting back on: {title}, {date}", Meeting.Status.SCHEDULED),
     "cancelled": Notice("CANCEL", "Cancelled: {title}, {date}", Meeting.Status.CANCELLED),
@@ -79,14 +81,13 @@ def _already_sent(meeting: Meeting, verb: str, **detail: Any) -> bool:
     ).exists()
 
 
-def _recipients(meeting: Meeting, statuses: list[str]) -> list[Any]:
-    """People on the list with one of `statuses`, an email address and an active account."""
-    rows = (
-        Attendance.objects.filter(meeting=meeting, status__in=statuses, person__is_active=True)
-        .exclude(person__email="")
-        .select_related("person")
-        .order_by("person__full_name", "person_id")
-    )
+def _recipients(meeting: Meeting, statuses: list[str], person_id: int | None = None) -> list[Any]:
+    """People on the list with one of `statuses`, an email address and an active account (only
+    `person_id`, if given)."""
+    rows = Attendance.objects.filter(meeting=meeting, status__in=statuses, person__is_active=True)
+    if person_id is not None:
+        rows = rows.filter(person_id=person_id)
+    rows = rows.exclude(person__email="").select_related("person").order_by("person__full_name", "person_id")
     return [row.person for row in rows]
 
 
@@ -136,14 +137,20 @@ def notice_message(
 
 
 @shared_task
-def send_meeting_notice(meeting_id: int, kind: str, base_url: str = "", was: str = "") -> str:
+def send_meeting_notice(
+    meeting_id: int, kind: str, base_url: str = "", was: str = "", person_id: int | None = None
+) -> str:
     """Email the people on a meeting's list about a change (`kind`, one of NOTICES), each with a
     calendar file of the meeting as it is now (its current SEQUENCE). `was` says, for a move, where
-    and when it was before. Does nothing (and says why) if the meeting has gone, has since changed
-    so the notice is no longer true (a newer one is queued), has started, or this kind of notice
-    was already sent for this version. New meetings go to those expected; moves and cancellations
-    also to those who sent apologies, whose calendars hold the event too."""
+    and when it was before; `person_id` is the one person added to the list ("added"). Does nothing
+    (and says why) if the meeting has gone, has since changed so the notice is no longer true (a
+    newer one is queued), has started, or this notice was already sent for this version. New
+    meetings go to those expected; moves and cancellations also to those who sent apologies,
+    whose calendars hold the event too."""
     notice = NOTICES[kind]
+    key: dict[str, Any] = {"kind": kind}
+    if person_id is not None:
+        key["person"] = person_id
     with transaction.atomic():
         meeting = _locked_meeting(meeting_id)
         if meeting is None:
@@ -152,22 +159,23 @@ def send_meeting_notice(meeting_id: int, kind: str, base_url: str = "", was: str
             return "changed"
         if meeting.starts_at <= timezone.now():
             return "started"
-        if _already_sent(meeting, "notify", kind=kind, sequence=meeting.sequence):
+        if _already_sent(meeting, "notify", sequence=meeting.sequence, **key):
             return "already sent"
         statuses: list[str] = [Attendance.Status.EXPECTED]
-        if kind != "scheduled":
+        if kind not in ("scheduled", "added"):
             statuses.append(Attendance.Status.APOLOGIES)
         link = meeting_link(meeting, base_url)
         event = ics.invitation_event(meeting, link)
         messages = [
-            notice_message(meeting, event, person, kind, link, was) for person in _recipients(meeting, statuses)
+            notice_message(meeting, event, person, kind, link, was)
+            for person in _recipients(meeting, statuses, person_id)
         ]
         _send(messages)
         audit.record(
             None,
             "notify",
             meeting,
-            detail={"kind": kind, "sequence": meeting.sequence, "method": notice.method, "recipients": len(messages)},
+            detail={**key, "sequence": meeting.sequence, "method": notice.method, "recipients": len(messages)},
             actor_label="meeting notice",
             partnership_id=meeting.network.partnership_id,
         )

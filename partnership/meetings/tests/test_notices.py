@@ -142,6 +142,24 @@ def test_a_notice_is_sent_once_however_often_the_task_runs(world, django_capture
     assert send_meeting_notice(999999, "scheduled") == "gone"
 
 
+def test_someone_added_to_the_list_later_is_sent_the_invitation(world, django_capture_on_commit_callbacks):
+    meeting = schedule(world, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attendance_add(meeting=meeting, person=world["head"], actor=world["coordinator"])
+    [message] = mail.outbox
+    assert message.to == [world["head"].email]
+    assert message.subject.startswith("Invitation: SENCO network, ")
+    assert "You have been added to the list for a SENCOs meeting." in message.body
+    calendar, _ = calendar_of(message)
+    [event] = calendar.walk("VEVENT")
+    assert calendar["METHOD"] == "REQUEST" and event["SEQUENCE"] == 0
+    assert str(event["ATTENDEE"]) == f"mailto:{world['head'].email}"
+    assert send_meeting_notice(meeting.pk, "added", person_id=world["head"].pk) == "already sent"
+    event = AuditEvent.objects.get(verb="notify", detail__kind="added")
+    assert event.detail["person"] == world["head"].pk and event.detail["recipients"] == 1
+
+
 # --- Moved, cancelled, reinstated ----------------------------------------------------------------
 
 
