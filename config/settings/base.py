@@ -214,6 +214,11 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory:
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# With Redis, `celery -A config beat` sends meeting reminders as they fall due (the demo, with no
+# Redis, runs `manage.py send_meeting_reminders` instead).
+CELERY_BEAT_SCHEDULE = {
+    "meeting-reminders": {"task": "partnership.meetings.tasks.send_due_meeting_reminders", "schedule": 15 * 60},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -272,6 +277,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 SITE_NAME = env("SITE_NAME", "School partnership")
+# Where the site is, for links in emails sent with no request to take it from (meeting reminders).
+SITE_URL = env("SITE_URL").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,9 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DEBUG = False
 REQUIRE_MFA = env_bool("REQUIRE_MFA", True)
+# Links in emails sent with no request (meeting reminders): the first allowed host over HTTPS, unless set.
+_first_host = next((host.lstrip(".") for host in ALLOWED_HOSTS if "*" not in host), "")
+SITE_URL = env("SITE_URL").rstrip("/") or (f"https://{_first_host}" if _first_host else "")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -115,8 +115,18 @@ CALENDAR_ZONE = "Europe/London"
 
 
 @dataclass(frozen=True)
+class CalendarPerson:
+    """An ORGANIZER or ATTENDEE: an email address and the name shown beside it (CN)."""
+
+    email: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class CalendarEvent:
-    """One VEVENT. `revised_at` is when the event last changed (DTSTAMP and LAST-MODIFIED)."""
+    """One VEVENT. `revised_at` is when the event last changed (DTSTAMP and LAST-MODIFIED).
+    An invitation sent by email (METHOD:REQUEST or CANCEL) names its `organizer` and `attendees`,
+    as RFC 5546 requires; a feed leaves them out."""
 
     uid: str
     sequence: int
@@ -129,6 +139,8 @@ class CalendarEvent:
     description: str = ""
     url: str = ""
     cancelled: bool = False
+    organizer: CalendarPerson | None = None
+    attendees: tuple[CalendarPerson, ...] = ()
 
 
 def london_vtimezone() -> Any:
@@ -184,7 +196,24 @@ def calendar_event(record: CalendarEvent, *, stamp: datetime.datetime | None = N
         event.add("url", record.url)
     event.add("status", "CANCELLED" if record.cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
+    if record.organizer is not None:
+        event.add("organizer", _address(record.organizer))
+    for attendee in record.attendees:
+        # RSVP=FALSE: replies are not collected by email; apologies are sent on the meeting's page.
+        event.add("attendee", _address(attendee, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="FALSE"))
     return event
+
+
+def _address(person: CalendarPerson, **parameters: str) -> Any:
+    """A CAL-ADDRESS value: mailto: the person, with their name as CN."""
+    from icalendar import vCalAddress
+
+    address = vCalAddress(f"mailto:{person.email}")
+    if person.name:
+        address.params["CN"] = person.name
+    for key, value in parameters.items():
+        address.params[key] = value
+    return address
 
 
 def calendar_bytes(

@@ -13,10 +13,15 @@ from django import forms
 NO_SCHOOL = "partnership"
 
 
+def person_place(person: Any) -> str:
+    """Where a person works: their school's name, else their organisation, else "partnership"
+    (the partnership's own staff, such as its coordinator, belong to no school or organisation)."""
+    return person.school.name if person.school_id else (person.organisation or NO_SCHOOL)
+
+
 def person_label(person: Any) -> str:
     """ "Ann Brontë (Hawthorn Primary)", "Sam Lee (LA)", "Jo Park (partnership)"."""
-    where = person.school.name if person.school_id else (person.organisation or NO_SCHOOL)
-    return f"{person.full_name} ({where})"
+    return f"{person.full_name} ({person_place(person)})"
 
 
 def person_choices(people: Iterable[Any], empty_label: str = "Choose a person") -> list[tuple[Any, str]]:

@@ -4,10 +4,13 @@ calendar itself (VCALENDAR, VTIMEZONE, VEVENT, the response) is built by `core.e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
 
-from partnership.core.exports import CalendarEvent
+from partnership.core.exports import CalendarEvent, CalendarPerson
 from partnership.core.exports import calendar_bytes as build_calendar
 from partnership.meetings.models import Meeting
 
@@ -59,3 +62,23 @@ def meeting_event(meeting: Meeting, url: str) -> CalendarEvent:
 def calendar_bytes(name: str, meetings: Iterable[Meeting], url_for: Callable[[Meeting], str]) -> bytes:
     """A whole feed. `url_for` gives each meeting's page as an absolute URL."""
     return build_calendar(name, (meeting_event(m, url_for(m)) for m in meetings), prodid=PRODID)
+
+
+def organizer() -> CalendarPerson:
+    """The platform's sending address: replies are not wanted (apologies go through the meeting's
+    page), and a person's own address would have calendar clients treat them as the event's owner."""
+    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return CalendarPerson(email=email or "no-reply@localhost", name=settings.SITE_NAME or name)
+
+
+def invitation_event(meeting: Meeting, url: str) -> CalendarEvent:
+    """The meeting as an event sent by email: organised by the platform's address."""
+    return replace(meeting_event(meeting, url), organizer=organizer())
+
+
+def invitation_bytes(event: CalendarEvent, person: Any, *, method: str) -> bytes:
+    """The calendar file attached to one person's email about a meeting: METHOD:REQUEST (new or
+    changed; clients add or replace the event with this UID and SEQUENCE) or METHOD:CANCEL. Only
+    the recipient is listed as an attendee, so no one's address is shared with the others."""
+    event = replace(event, attendees=(CalendarPerson(email=person.email, name=person.full_name),))
+    return build_calendar(event.summary, [event], prodid=PRODID, method=method, refresh=None)

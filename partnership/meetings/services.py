@@ -20,10 +20,17 @@ from partnership.core.errors import ApplicationError
 from partnership.directory.models import Membership, Network, School
 from partnership.meetings import papers, selectors
 from partnership.meetings.models import REMINDER_BEFORE, AgendaItem, AgendaPaper, Attendance, CalendarFeed, Meeting
-from partnership.meetings.tasks import send_meeting_reminder
+from partnership.meetings.tasks import send_meeting_notice, send_meeting_reminder
 
 # A change to any of these changes the calendar event: SEQUENCE goes up so clients replace their copy.
 EVENT_FIELDS = ["title", "starts_at", "ends_at", "location", "host_school", "status"]
+# A change to any of these moves the meeting: the people on its list are told by email.
+MOVE_FIELDS = ["starts_at", "ends_at", "location", "host_school"]
+# Status changes the people on the list are told about by email (`tasks.NOTICES`).
+STATUS_NOTICES: dict[tuple[str, str], str] = {
+    (Meeting.Status.SCHEDULED, Meeting.Status.CANCELLED): "cancelled",
+    (Meeting.Status.CANCELLED, Meeting.Status.SCHEDULED): "reinstated",
+}
 
 
 def _record(actor: Any, verb: str, obj: Any, of: Meeting, request: HttpRequest | None, **detail: Any) -> None:
@@ -72,6 +79,39 @@ def _queue_reminder(meeting: Meeting, base_url: str = "") -> None:
     )
 
 
+def _queue_notice(meeting: Meeting, kind: str, base_url: str = "", was: str = "", person_id: int | None = None) -> None:
+    """After the transaction commits, email the people on the list (or only `person_id`) about the
+    change (`kind`), with the calendar file attached. Not for a meeting that has already started (a
+    record being kept up to date). A failure to send is logged, never undoes the change or fails
+    the page."""
+    if meeting.starts_at <= timezone.now():
+        return
+    pk = meeting.pk
+    transaction.on_commit(
+        lambda: send_meeting_notice.delay(pk, kind, base_url=base_url, was=was, person_id=person_id),
+        robust=True,
+    )
+
+
+def _when_and_where(before: dict[str, Any]) -> str:
+    """ "on Tuesday 3 March 2031, 09:30 to 11:00, at Room 4": a meeting's time and place before a move."""
+    starts, ends = timezone.localtime(before["starts_at"]), timezone.localtime(before["ends_at"])
+    text = f"on {date_format(starts, 'l j F Y')}, {starts:%H:%M} to {ends:%H:%M}"
+    host = before["host_school"]
+    place = before["location"] or (host.name if host is not None else "")
+    return f"{text}, at {place}" if place else text
+
+
+def _notify_change(meeting: Meeting, before: dict[str, Any], diff: dict[str, Any], base_url: str) -> None:
+    """Tell the people on the list about a cancellation, a reinstatement or a move (not a new title
+    or a meeting marked as held: calendar feeds pick those up)."""
+    kind = STATUS_NOTICES.get((before["status"], meeting.status)) if "status" in diff else None
+    if kind is not None:
+        _queue_notice(meeting, kind, base_url)
+    elif meeting.status == Meeting.Status.SCHEDULED and any(name in diff for name in MOVE_FIELDS):
+        _queue_notice(meeting, "moved", base_url, was=_when_and_where(before))
+
+
 def _base_url(request: HttpRequest | None) -> str:
     return request.build_absolute_uri("/").rstrip("/") if request is not None else ""
 
@@ -91,7 +131,9 @@ def meeting_schedule(
     host_school: School | None = None,
     request: HttpRequest | None = None,
 ) -> Meeting:
-    """Schedule a meeting; everyone in the network is expected; a reminder is queued."""
+    """Schedule a meeting. Everyone in the network is expected, and so is the person scheduling it
+    (a coordinator runs a network's meetings without being one of its members). They are emailed
+    the invitation once the meeting is saved, and a reminder is queued."""
     if network.closed_on is not None:
         raise ApplicationError(f"{network.name} has closed, so it cannot meet.")
     _check_times(starts_at, ends_at)
@@ -108,6 +150,8 @@ def meeting_schedule(
     meeting.full_clean()
     meeting.save()
     people = selectors.network_people(network)
+    if getattr(actor, "is_active", False) and actor.pk not in {person.pk for person in people}:
+        people.append(actor)
     Attendance.objects.bulk_create([Attendance(meeting=meeting, person=person) for person in people])
     _record(
         actor,
@@ -119,6 +163,7 @@ def meeting_schedule(
         host_school=host_school.name if host_school else "",
         expected=len(people),
     )
+    _queue_notice(meeting, "scheduled", _base_url(request))
     _queue_reminder(meeting, _base_url(request))
     return meeting
 
@@ -127,7 +172,8 @@ def meeting_schedule(
 def meeting_update(
     *, meeting: Meeting, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
 ) -> Meeting:
-    """Change a meeting's details (any of EVENT_FIELDS). A real change bumps SEQUENCE and re-queues the reminder."""
+    """Change a meeting's details (any of EVENT_FIELDS). A real change bumps SEQUENCE and re-queues
+    the reminder; a move, a cancellation or a reinstatement is emailed to the people on the list."""
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("network__partnership").get(pk=meeting.pk)
     _ensure_open(meeting)
     unknown = set(data) - set(EVENT_FIELDS)
@@ -147,6 +193,7 @@ def meeting_update(
     meeting.full_clean()
     meeting.save()
     _record(actor, "update", meeting, meeting, request, changes=diff, sequence=meeting.sequence)
+    _notify_change(meeting, before, diff, _base_url(request))
     _queue_reminder(meeting, _base_url(request))
     return meeting
 
@@ -416,7 +463,8 @@ def attendance_mark(
 
 @transaction.atomic
 def attendance_add(*, meeting: Meeting, person: Any, actor: Any, request: HttpRequest | None = None) -> Attendance:
-    """Add someone to the list: a colleague who joined the network since, the coordinator, a guest speaker."""
+    """Add someone to the list: a colleague who joined the network since, the coordinator, a guest
+    speaker. They are emailed the invitation if the meeting is still to come."""
     _ensure_open(meeting)
     if Attendance.objects.filter(meeting=meeting, person=person).exists():
         raise ApplicationError(f"{person} is already on the list.", field="person")
@@ -424,6 +472,8 @@ def attendance_add(*, meeting: Meeting, person: Any, actor: Any, request: HttpRe
     row.full_clean()
     row.save()
     _record(actor, "create", row, meeting, request, person=person.email)
+    if meeting.status == Meeting.Status.SCHEDULED:
+        _queue_notice(meeting, "added", _base_url(request), person_id=person.pk)
     return row
 
 

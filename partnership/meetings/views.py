@@ -119,7 +119,8 @@ def meeting_create(request: HttpRequest, network_pk: int) -> HttpResponse:
         save=lambda form: services.meeting_schedule(
             network=network, actor=request.user, request=request, **_meeting_data(form)
         ),
-        success_message="Meeting scheduled. Everyone in the network is on the attendance list.",
+        success_message="Meeting scheduled. Everyone in the network, and you, are on the attendance list, "
+        "and are emailed the invitation with a calendar file.",
         redirect_to=_at,
         field_names=FIELD_NAMES,
         template="meetings/meeting_form.html",
@@ -164,7 +165,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda form: services.meeting_update(
             meeting=meeting, data=_meeting_data(form), actor=request.user, request=request
         ),
-        success_message="Meeting details saved. Subscribed calendars will show the change.",
+        success_message="Meeting details saved. Subscribed calendars will show the change; if the time or "
+        "place changed, the people on the list are emailed the new details.",
         redirect_to=_at,
         field_names=FIELD_NAMES,
         template="meetings/meeting_form.html",
@@ -192,7 +194,10 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"The meeting has been {done}.")
+        told = done in ("cancelled", "reinstated") and meeting.starts_at > timezone.now()
+        messages.success(
+            request, f"The meeting has been {done}." + (" The people on the list are emailed." if told else "")
+        )
     return _back_to(meeting)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.template import Context, Template
 
-from partnership.core.forms import PersonChoiceField, person_choices, person_label
+from partnership.core.forms import PersonChoiceField, person_choices, person_label, person_place
 from partnership.directory.forms import AddNetworkMemberForm
 from partnership.meetings.forms import AddAttendeeForm, AgendaItemForm, ItemActionForm
 from partnership.plans.forms import ObjectiveActionForm, PriorityForm
@@ -22,6 +23,15 @@ def test_a_person_is_labelled_by_school_else_organisation_else_the_partnership(w
         (coordinator.pk, person_label(coordinator)),
         (head.pk, person_label(head)),
     ]
+
+
+def test_tables_say_where_a_person_works_as_the_picker_does(world):
+    template = Template("{% load people %}{{ person|person_place }}")
+    for name, place in [("head", world.own.name), ("adviser", "LA"), ("coordinator", "partnership")]:
+        person = world[name]
+        assert person_place(person) == place
+        assert template.render(Context({"person": person})) == place
+        assert person_label(person) == f"{person.full_name} ({place})"
 
 
 def test_every_form_that_picks_a_person_offers_the_same_labels(world):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from partnership.actions.models import Action
+from partnership.core import access
 from partnership.core.errors import ApplicationError
 from partnership.core.models import AuditEvent
 from partnership.core.roles import Role
@@ -37,7 +38,7 @@ def schedule(world, *, starts=None, host=None, network=None, **kw) -> Meeting:
         starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=1, minutes=30),
         host_school=host,
-        actor=world["coordinator"],
+        actor=kw.pop("actor", world["coordinator"]),
         **kw,
     )
 
@@ -91,13 +92,29 @@ def test_only_the_partnerships_schools_may_host(world):
 # --- Scheduling and SEQUENCE ----------------------------------------------------------------------
 
 
-def test_scheduling_expects_the_networks_members_by_role_and_by_name(world):
-    meeting = schedule(world, host=world.own)
+def test_scheduling_expects_the_networks_members_by_role_and_by_name_and_the_scheduler(world):
+    meeting = schedule(world, host=world.own)  # scheduled by the coordinator, not a member of the network
     expected = set(meeting.attendance.values_list("person_id", flat=True))
-    assert expected == {world["senco"].pk, world["adviser"].pk}
+    assert expected == {world["senco"].pk, world["adviser"].pk, world["coordinator"].pk}
     assert set(meeting.attendance.values_list("status", flat=True)) == {"expected"}
     event = AuditEvent.objects.get(verb="create", object_type="meetings.meeting")
-    assert event.partnership_id == world.home.pk and event.detail["expected"] == 2
+    assert event.partnership_id == world.home.pk and event.detail["expected"] == 3
+
+
+def test_the_scheduler_can_attend_and_see_the_meeting(world):
+    meeting = schedule(world)
+    coordinator = world["coordinator"]
+    assert meeting.attendance.get(person=coordinator).status == "expected"
+    assert access.can(coordinator, "view", meeting) and meeting in selectors.meetings_for(coordinator)
+    services.attendance_send_apologies(meeting=meeting, person=coordinator, note="Clash")
+    assert meeting.attendance.get(person=coordinator).status == "apologies"
+
+
+def test_a_scheduler_already_in_the_network_is_listed_once(world):
+    schedule(world, actor=world["senco"])
+    meeting = Meeting.objects.get()
+    assert list(meeting.attendance.values_list("person_id", flat=True)).count(world["senco"].pk) == 1
+    assert meeting.attendance.count() == 2
 
 
 def test_a_board_with_a_role_expects_its_role_members_too(world):

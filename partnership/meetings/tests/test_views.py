@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -63,7 +64,7 @@ def test_a_coordinator_schedules_a_meeting_in_uk_time(client, world):
     assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/"
     assert meeting.starts_at == datetime.datetime(2031, 7, 1, 8, 30, tzinfo=datetime.UTC)  # 09:30 BST
     assert meeting.host_school == world.partner
-    assert meeting.attendance.count() == 2
+    assert meeting.attendance.count() == 3  # the SENCO, the adviser, and the coordinator who scheduled it
 
 
 def test_the_schedule_form_explains_its_errors(client, world):
@@ -191,6 +192,21 @@ def test_a_guest_on_the_list_sees_the_meeting_and_its_papers(client, world, meet
     assert client.get(f"/meetings/papers/{paper.pk}/").status_code == 200
     # ...but does not run it.
     assert client.get(f"/meetings/{meeting.pk}/items/new/").status_code == 403
+
+
+def test_the_attendance_list_says_where_each_person_works_as_the_picker_does(client, world, meeting):
+    client.force_login(world["coordinator"])
+    coordinator = world["coordinator"].full_name
+    assert f">{coordinator} (partnership)</option>" in text(client.get(f"/meetings/{meeting.pk}/"))
+    services.attendance_add(meeting=meeting, person=world["coordinator"], actor=world["coordinator"])
+    page = text(client.get(f"/meetings/{meeting.pk}/"))
+    cells = re.findall(r'<td class="govuk-table__cell">([^<]*)</td>\s*<td class="govuk-table__cell">([^<]*)</td>', page)
+    places = dict(cells)
+    # The coordinator belongs to no school or organisation: the partnership's own, never "external".
+    assert places[world["coordinator"].full_name] == "partnership"
+    assert places[world["adviser"].full_name] == "LA"
+    assert places[world["senco"].full_name] == "Own Primary"
+    assert "(external)" not in page
 
 
 def test_a_fake_pdf_is_refused_with_a_message(client, world, meeting):
