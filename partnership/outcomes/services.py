@@ -15,7 +15,7 @@ from typing import Any
 from django.core.cache import cache
 
 from partnership.outcomes.imports import ImportRejectedError, ImportReport, result_import
-from partnership.outcomes.imports.service import sha256_of
+from partnership.outcomes.imports.service import PupilChange, sha256_of
 
 PENDING_SECONDS = 60 * 60
 
@@ -23,6 +23,7 @@ __all__ = [
     "PENDING_SECONDS",
     "ImportRejectedError",
     "ImportReport",
+    "PupilChange",
     "discard_pending",
     "hold_pending",
     "result_import",
