@@ -158,12 +158,12 @@ class ImportReport:
         rows = self.measure_rows()
         for year in sorted({y for _, y in self.results_by}, reverse=True):
             parts = [
-                f"{row['measure']} ({_changes_text(row['new'], row['updated'])})"
+                f"{row['measure']}: {_changes_text(row['new'], row['updated'])}"
                 for row in rows
                 if row["year"] == year_text(year) and row["new"] + row["updated"]
             ]
             if parts:
-                sentences.append(f"{year_text(year)}: {'; '.join(parts)}.")
+                sentences.append(f"For {year_text(year)}, {'; '.join(parts)}.")
         if a.total:
             sentences.append(f"In-year teacher assessments: {a.new} added, {a.updated} changed.")
         if self.skip_count:
