@@ -141,7 +141,8 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    """The CSV template's headings: no data, so anyone signed in may download it."""
+    """The CSV template (headings, a guide row and a fictional example pupil): no school's data, so
+    anyone signed in may download it."""
     response = HttpResponse(csv_template(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="results-template.csv"'
     return response
