@@ -8,6 +8,10 @@ one transaction: pupils by (school, UPN), their years by (pupil, academic year) 
 subject), with met_expected / met_higher from `outcomes/rules.py` and KS2 RWM
 derived whenever reading, writing and maths are all known. Importing the same file twice changes
 nothing the second time; a corrected file updates the rows it corrects, in place.
+
+The report says, besides the counts, what happens to each pupil (`PupilChange`, for the preview's
+pupil list; pupil-level, so never written to the log row), how the file was read (`notes`) and what
+looks wrong without being a problem (`warnings`: a year group far smaller than the year before).
 """
 
 from __future__ import annotations
@@ -350,7 +354,7 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
         if parsed.assessments:
             for ta in TeacherAssessment.objects.filter(pupil_id__in=ids, academic_year__in=years):
                 existing_assessments[(upn_of[ta.pupil_id], ta.academic_year, ta.subject, ta.term)] = ta
-    changes = _pupil_changes(parsed, existing)
+    changes = _pupil_changes(parsed)
     new_years: list[PupilYear] = []
     changed_years: list[PupilYear] = []
     for (upn, year), year_record in parsed.years.items():
@@ -431,11 +435,13 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
             _clean(assessment)
             new_assessments.append(assessment)
             report.assessments.add("new")
+            changes[upn].results_added.append(_assessment_label(subject, term, year, changes[upn]))
         elif found_assessment.judgement != assessment_record.judgement:
             found_assessment.judgement = assessment_record.judgement
             _clean(found_assessment)
             changed_assessments.append(found_assessment)
             report.assessments.add("updated")
+            changes[upn].results_changed.append(_assessment_label(subject, term, year, changes[upn]))
         else:
             report.assessments.add("unchanged")
 
@@ -481,7 +487,13 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
     return report
 
 
-def _pupil_changes(parsed: ParsedImport, existing: dict[str, Pupil]) -> dict[str, PupilChange]:
+def _assessment_label(subject: str, term: str, year: int, change: PupilChange) -> str:
+    """'Reading assessment (autumn)', with the year when it is not the one the pupil's row is about."""
+    label = f"{TeacherAssessment.Subject(subject).label} assessment ({term})"
+    return label if year == change.academic_year else f"{label} {year_text(year)}"
+
+
+def _pupil_changes(parsed: ParsedImport) -> dict[str, PupilChange]:
     """One PupilChange per pupil in the file, at the latest academic year the file is about for them."""
     latest: dict[str, PupilYearRecord] = {}
     for (upn, year), record in parsed.years.items():

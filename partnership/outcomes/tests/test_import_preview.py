@@ -274,6 +274,14 @@ def test_the_preview_lists_each_pupil_with_year_group_and_what_will_change(clien
     assert Pupil.objects.filter(upn=upn_new).count() == 0  # nothing saved yet
 
 
+def test_the_preview_lists_in_year_assessments_with_the_results(client, world):
+    upn = make_upn(820, 1234, 19, 4)
+    data = to_csv([pupil_row(upn, ks2_reading="101", reading_autumn="EXS", maths_spring="GDS")])
+    client.force_login(world["head"])
+    (change,) = upload(client, world.own, data).context["pupils"]
+    assert change.results_added == ["KS2 reading", "Reading assessment (autumn)", "Maths assessment (spring)"]
+
+
 def test_the_pupil_list_is_only_for_those_who_may_view_pupils(client, world, monkeypatch):
     real_can = views_import.access.can
 
