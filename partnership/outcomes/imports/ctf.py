@@ -301,13 +301,21 @@ def _add_notes(parsed: ParsedImport, year: int) -> None:
             "during the academic year, Year 1 those who turn 6, and so on. Where the school already has a year "
             "group for the pupil in that year, it is kept."
         )
+    by_count: dict[int, list[tuple[str, str]]] = {}
     for _, name, what, default in CHARACTERISTIC_SOURCES:
         missing = sum(1 for r in records if name in r.keep)
         if missing:
-            parsed.notes.append(
-                f"The file has no {what} for {_pupils(missing)}: what the school already has for "
-                f"{year_text(year)} is kept, and a pupil new to that year is recorded as {default}."
-            )
+            by_count.setdefault(missing, []).append((what, default))
+    for missing, items in by_count.items():  # one sentence for the usual case: every history missing
+        parsed.notes.append(
+            f"The file has no {_listed([what for what, _ in items], 'or')} for {_pupils(missing)}: what the school "
+            f"already has for {year_text(year)} is kept, and a pupil new to that year is recorded as "
+            f"{_listed([default for _, default in items])}."
+        )
+
+
+def _listed(words: list[str], last: str = "and") -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
 def _pupils(n: int) -> str:

@@ -119,7 +119,11 @@ def test_a_ctf_without_basic_details_imports_with_the_year_group_from_the_date_o
     (year_note, *history_notes) = report.notes
     assert year_note.startswith("2 pupils in the file have no year group (no NCyearActual")
     assert "worked out from the date of birth" in year_note
-    assert len(history_notes) == 3 and "free school meals history for 2 pupils" in history_notes[0]
+    assert history_notes == [
+        "The file has no free school meals history, SEN history or first language for 2 pupils: what the school "
+        "already has for 2024/25 is kept, and a pupil new to that year is recorded as not disadvantaged, no SEN "
+        "and not EAL."
+    ]
     assert all(change.year_group_from_birth for change in report.pupil_changes)
 
 
