@@ -264,8 +264,9 @@ def _year_group_from_birth(values: dict[str, Any], year: int, where: str, parsed
         parsed.problem(
             where,
             "NCyearActual",
-            f"missing, and the date of birth {values['DOB'].isoformat()} puts the pupil in Year {year_group} "
-            f"in {year_text(year)}, not a primary year group",
+            f"missing, and the date of birth {values['DOB'].isoformat()} puts the pupil "
+            f"{f'in Year {year_group}' if year_group > 6 else 'below Nursery'} in {year_text(year)}, "
+            "not a primary year group",
         )
         return False
     values["NCyearActual"] = year_group
