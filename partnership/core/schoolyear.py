@@ -58,3 +58,12 @@ def term_of(day: datetime.date) -> str:
 def is_summer_born(date_of_birth: datetime.date) -> bool:
     """Born April to August: the youngest in their year group."""
     return 4 <= date_of_birth.month <= 8
+
+
+def year_group_for(date_of_birth: datetime.date, academic_year: int) -> int:
+    """The year group a child born on `date_of_birth` belongs to in `academic_year` (its starting
+    year), by the English rule: Reception (0) are the children who turn 5 during the academic year
+    starting 1 September, Year 1 those who turn 6, and so on; Nursery (-1) turn 4. Children born
+    from 1 September to 31 August share a year group. For pupils kept with their age group, which
+    is almost all of them; a school's own record (a CTF's NCyearActual) wins where it has one."""
+    return academic_year - current_academic_year(date_of_birth) - 5

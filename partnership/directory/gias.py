@@ -3,7 +3,9 @@
 Two steps:
 
 - `parse_gias(data)` is pure: it decodes and reads the file, rejects the whole file (ApplicationError) for
-  file-level problems, and checks each row on its own, returning the rows to import and the rows skipped.
+  file-level problems, and checks each row on its own, returning the rows to import, the rows skipped
+  (a required value missing or malformed) and warnings (a malformed optional value, such as a website
+  that is not a web address: the school is imported without it).
 - `gias_import(...)` matches rows to schools on URN and writes creates and updates, with one audit event each.
 
 Rows are numbered as a spreadsheet user counts them: the column headings are row 1.
@@ -101,6 +103,8 @@ class GiasRow:
 class ParsedGias:
     rows: list[GiasRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
+    # Rows imported without a malformed optional value (a website that is not a web address).
+    warnings: list[SkippedRow] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +113,7 @@ class GiasImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)
+    warnings: list[SkippedRow] = field(default_factory=list)
     dry_run: bool = False
 
     def summary(self) -> str:
@@ -217,7 +222,8 @@ def _header_positions(header: list[str]) -> dict[str, int]:
 
 
 def _check_row(row: int, cells: dict[str, str]) -> SkippedRow | None:
-    """The first problem with one row's cleaned cells (GIAS column -> text), or None."""
+    """The first problem with one row's cleaned cells (GIAS column -> text) that means the school
+    cannot be imported, or None. Optional columns are checked apart (`_optional_values`)."""
     if cells.get(STATUS_COLUMN, "").lower() == "closed":
         return SkippedRow(row, STATUS_COLUMN, "closed")
     for name, digits in _DIGITS.items():
@@ -228,9 +234,33 @@ def _check_row(row: int, cells: dict[str, str]) -> SkippedRow | None:
         return SkippedRow(row, "EstablishmentName", "missing")
     for name, limit in _MAX_LENGTHS.items():
         column = COLUMN_OF_FIELD[name]
+        if column in OPTIONAL_COLUMNS:
+            continue
         if limit is not None and len(cells.get(column, "")) > limit:
             return SkippedRow(row, column, f"longer than {limit} characters")
     return None
+
+
+def _optional_values(row: int, values: dict[str, str], warnings: list[SkippedRow]) -> None:
+    """Drop each malformed optional value (an overlong street, a website that is not a web address)
+    from `values`, with a warning: the school is still imported, and a value it already has for
+    that field is kept. GIAS extracts carry values in the wrong column now and then."""
+    for column, name in OPTIONAL_COLUMNS.items():
+        value = values.get(name, "")
+        if not value:
+            continue
+        problem: str | None = None
+        if name == "website":
+            values[name] = value = _website(value)
+            found = _check_website(row, value)
+            problem = found.reason if found else None
+        else:
+            limit = _MAX_LENGTHS.get(name)
+            if limit is not None and len(value) > limit:
+                problem = f"longer than {limit} characters"
+        if problem is not None:
+            del values[name]
+            warnings.append(SkippedRow(row, column, f"{problem}; the school is imported without it"))
 
 
 def _website(text: str) -> str:
@@ -280,12 +310,10 @@ def parse_gias(data: bytes) -> ParsedGias:
                 first = first_row_of_urn[cells["URN"]]
                 problem = SkippedRow(row, "URN", f"appears more than once in the file (first at row {first})")
             values = {name: cells[column] for column, name in FIELD_OF_COLUMN.items() if column in cells}
-            if problem is None and values.get("website"):
-                values["website"] = _website(values["website"])
-                problem = _check_website(row, values["website"])
             if problem is not None:
                 parsed.skipped.append(problem)
                 continue
+            _optional_values(row, values, parsed.warnings)
             values["phase"] = map_phase(values["phase"], values["name"], values["establishment_type"])
             first_row_of_urn[values["urn"]] = row
             parsed.rows.append(GiasRow(row=row, values=values))
@@ -319,7 +347,7 @@ def _existing_schools(urns: list[str]) -> dict[str, School]:
 def gias_import(*, file: BinaryIO | bytes, actor: Any = None, dry_run: bool = False) -> GiasImportReport:
     """Create and update schools from a GIAS extract, matching on URN. A rejected file saves nothing."""
     parsed = parse_gias(read_upload(file))
-    report = GiasImportReport(skipped=list(parsed.skipped), dry_run=dry_run)
+    report = GiasImportReport(skipped=list(parsed.skipped), warnings=list(parsed.warnings), dry_run=dry_run)
     existing = _existing_schools([r.urn for r in parsed.rows])
     owner_of_laestab: dict[tuple[str, str], str] = {
         (la, estab): urn for la, estab, urn in School.objects.values_list("la_code", "establishment_number", "urn")
@@ -385,6 +413,8 @@ def gias_import(*, file: BinaryIO | bytes, actor: Any = None, dry_run: bool = Fa
         owner_of_laestab[item.laestab] = item.urn
 
     report.skipped.sort(key=lambda s: s.row)
+    skipped_rows = {s.row for s in report.skipped}
+    report.warnings = [w for w in report.warnings if w.row not in skipped_rows]  # only schools imported
     return report
 
 

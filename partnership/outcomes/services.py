@@ -21,7 +21,7 @@ from partnership.core import access, audit, memo, uploads
 from partnership.core.errors import ApplicationError
 from partnership.core.schoolyear import academic_year_label, current_academic_year
 from partnership.outcomes.imports import ImportRejectedError, ImportReport, ees, result_import
-from partnership.outcomes.imports.service import sha256_of
+from partnership.outcomes.imports.service import PupilChange, sha256_of
 from partnership.outcomes.models import FIGURES_GENERATION, Measure, NationalFigure
 
 PENDING_SECONDS = 60 * 60
@@ -32,6 +32,7 @@ __all__ = [
     "ImportReport",
     "NationalChange",
     "NationalLoad",
+    "PupilChange",
     "discard_pending",
     "figures_changed",
     "load_national_figures_file",

@@ -15,14 +15,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partnership.core import access, audit
 from partnership.core.pages import crumbs, get_or_deny
+from partnership.core.schoolyear import academic_year_label as year_text
 from partnership.directory.models import School
 from partnership.outcomes import services
 from partnership.outcomes.forms import ResultFileForm
 from partnership.outcomes.imports import MAX_BYTES, TEMPLATE_COLUMNS, csv_template
-from partnership.outcomes.services import ImportRejectedError, ImportReport, result_import
+from partnership.outcomes.services import ImportRejectedError, ImportReport, PupilChange, result_import
 
 ACTION = "import_results"
+PUPILS_ACTION = "view_pupils"
+MAX_LISTED_PUPILS = 2000  # more than any primary school has in a year; a bigger file lists the first
 
 
 def _crumbs(school: School, *more: tuple[str, str]) -> list[tuple[str, str]]:
@@ -47,15 +51,34 @@ def _upload_page(request: HttpRequest, school: School, form: ResultFileForm, sta
     )
 
 
+def _pupil_list(request: HttpRequest, school: School, report: ImportReport) -> list[PupilChange]:
+    """The preview's list of pupils, only for the school's staff who may see pupils (`view_pupils`);
+    showing it is audited as a view of pupil data, with the count and never a name or UPN."""
+    if report.rejected or not access.can(request.user, PUPILS_ACTION, school):
+        return []
+    shown = report.pupil_changes[:MAX_LISTED_PUPILS]
+    audit.record(
+        request.user,
+        PUPILS_ACTION,
+        school,
+        detail={"count": len(shown), "source": "import preview", "import_id": report.import_id},
+        request=request,
+    )
+    return shown
+
+
 def _preview_page(
     request: HttpRequest, school: School, report: ImportReport, *, rejected: str = "", form: Any = None
 ) -> HttpResponse:
+    pupils = _pupil_list(request, school, report)
     return render(
         request,
         "outcomes/import_preview.html",
         {
             "school": school,
             "report": report,
+            "pupils": pupils,
+            "hidden_pupils": len(report.pupil_changes) - len(pupils) if pupils else 0,
             "rejected": rejected,
             "hidden_problems": report.problem_count - len(report.problems),
             "measure_rows": report.measure_rows(),
@@ -102,17 +125,24 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         services.discard_pending(user=request.user, school=school, sha256=sha256)
         return _preview_page(request, school, exc.report, rejected=exc.message)
     services.discard_pending(user=request.user, school=school, sha256=sha256)
+    outcomes = reverse("outcomes:school_outcomes", args=[school.slug])
     return render(
         request,
         "outcomes/import_result.html",
-        {"school": school, "report": report, "crumbs": _crumbs(school, ("Import results", ""))},
+        {
+            "school": school,
+            "report": report,
+            "outcome_links": [(year_text(year), f"{outcomes}?year={year}") for year in report.academic_years],
+            "crumbs": _crumbs(school, ("Import results", "")),
+        },
     )
 
 
 @login_required
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    """The CSV template's headings: no data, so anyone signed in may download it."""
+    """The CSV template (headings, a guide row and a fictional example pupil): no school's data, so
+    anyone signed in may download it."""
     response = HttpResponse(csv_template(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="results-template.csv"'
     return response

@@ -254,18 +254,54 @@ def test_a_school_can_move_to_a_new_laestab():
     assert report.created == 1
 
 
-def test_bad_websites_and_overlong_values_skip_the_row():
+def test_overlong_required_values_skip_the_row():
     rows = [
-        gias_row("112233", "936", "2001", "Ashford Park Primary School", website="not a website"),
         gias_row("112234", "936", "2002", "A" * 201),
         gias_row("112235", "936", "2003", "Postcode Primary", postcode="TW15 1AB EXTRA"),
     ]
     report = gias_import(file=to_csv(rows))
     assert report.created == 0
     assert [tuple(s) for s in report.skipped] == [
-        (2, "SchoolWebsite", "not a valid web address"),
-        (3, "EstablishmentName", "longer than 200 characters"),
-        (4, "Postcode", "longer than 10 characters"),
+        (2, "EstablishmentName", "longer than 200 characters"),
+        (3, "Postcode", "longer than 10 characters"),
+    ]
+    assert report.warnings == []
+
+
+def test_a_malformed_optional_value_imports_the_school_and_warns():
+    rows = [
+        gias_row("112233", "936", "2001", "Ashford Park Primary School", website="not a website"),
+        gias_row("112234", "936", "2002", "Riverside Infant School", street="S" * 201, website="www.riverside.sch.uk"),
+    ]
+    report = gias_import(file=to_csv(rows))
+
+    assert (report.created, report.skipped) == (2, [])
+    assert [tuple(w) for w in report.warnings] == [
+        (2, "SchoolWebsite", "not a valid web address; the school is imported without it"),
+        (3, "Street", "longer than 200 characters; the school is imported without it"),
+    ]
+    ashford, riverside = School.objects.get(urn="112233"), School.objects.get(urn="112234")
+    assert (ashford.name, ashford.website) == ("Ashford Park Primary School", "")
+    assert (riverside.street, riverside.website) == ("", "https://www.riverside.sch.uk")
+
+
+def test_a_malformed_optional_value_keeps_what_the_school_has():
+    SchoolFactory(urn="112233", la_code="936", establishment_number="2001", website="https://kept.example.org/")
+    rows = [gias_row("112233", "936", "2001", "Ashford Park Primary School", website="01234 567890")]
+    report = gias_import(file=to_csv(rows))
+    assert report.updated == 1 and len(report.warnings) == 1
+    school = School.objects.get(urn="112233")
+    assert (school.name, school.website) == ("Ashford Park Primary School", "https://kept.example.org/")
+
+
+def test_the_command_prints_the_warnings(tmp_path):
+    path = tmp_path / "gias.csv"
+    path.write_bytes(to_csv([gias_row("112233", "936", "2001", "Ashford Park Primary School", website="n/a")]))
+    out = io.StringIO()
+    call_command("import_gias", str(path), stdout=out)
+    assert out.getvalue().splitlines() == [
+        "warning: row 2, SchoolWebsite: not a valid web address; the school is imported without it",
+        "created 1, updated 0, unchanged 0, skipped 0",
     ]
 
 

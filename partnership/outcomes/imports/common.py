@@ -92,6 +92,11 @@ class PupilYearRecord:
     # A CTF carries today's characteristics only; for the years of older results (phonics in
     # Year 1...) they are a best guess, written only where the school has no row for that year yet.
     only_if_missing: bool = False
+    # Fields the file does not know (a minimal CTF has no FSM, SEN or language history): a row the
+    # school already has keeps its own values for them; a new row gets the defaults above.
+    keep: tuple[str, ...] = ()
+    # The year group was worked out from the date of birth (the file has no NCyearActual).
+    year_group_from_birth: bool = False
 
 
 @dataclass
@@ -133,6 +138,8 @@ class ParsedImport:
     skipped: list[Problem] = field(default_factory=list)
     skip_count: int = 0
     source: dict[str, str] = field(default_factory=dict)
+    # What the school should know about how the file was read (shown on the preview, not problems).
+    notes: list[str] = field(default_factory=list)
     # The day the file is checked on: results for years and terms that cannot have them yet are refused.
     today: datetime.date = field(default_factory=timezone.localdate)
 

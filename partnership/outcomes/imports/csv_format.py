@@ -75,11 +75,57 @@ REQUIRED = [name for name, _ in PUPIL_COLUMNS]
 _MEASURE_LIKE = re.compile(r"^(eyfs|phonics|ks1|ks2|mtc|gld)")
 
 
+# The template's second and third rows: a guide to each column and an example pupil. The importer
+# recognises both by their `upn` cell and skips them with a note, so a template filled in below them
+# imports only the school's own pupils. The example's UPN is well formed, but LA 000 is no local
+# authority's, so it can never be a real pupil's.
+GUIDE_MARK = "GUIDE"
+EXAMPLE_UPN = "A000000000000"
+EXAMPLE_ROW: dict[str, str] = {
+    "upn": EXAMPLE_UPN,
+    "surname": "Example",
+    "forename": "Pupil",
+    "date_of_birth": "2014-03-09",
+    "sex": "F",
+    "academic_year": "2024",
+    "year_group": "6",
+    "disadvantaged": "N",
+    "sen": "N",
+    "eal": "N",
+    Measure.KS2_READING.value: "104",
+    Measure.KS2_MATHS.value: "98",
+    Measure.KS2_GPS.value: "A",
+    Measure.KS2_WRITING.value: "EXS",
+}
+
+
+def _guide_row() -> list[str]:
+    cells = [description for _, description in TEMPLATE_COLUMNS]
+    cells[0] = f"{GUIDE_MARK}: this row and the example below are not imported. {cells[0]}"
+    return cells
+
+
 def csv_template() -> bytes:
-    """The headings of the CSV template, UTF-8 with a byte-order mark so Excel opens it correctly."""
+    """The CSV template: the headings, a guide to each column and an example pupil (both skipped on
+    import), UTF-8 with a byte-order mark so Excel opens it correctly."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([name for name, _ in TEMPLATE_COLUMNS])
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _ in TEMPLATE_COLUMNS])
+    writer.writerow(_guide_row())
+    writer.writerow([EXAMPLE_ROW.get(name, "") for name, _ in TEMPLATE_COLUMNS])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def _template_row(row: int, upn_cell: str, parsed: ParsedImport) -> bool:
+    """True (and a skip note) for the template's own guide and example rows."""
+    value = upn_cell.strip()
+    if value.upper().startswith(GUIDE_MARK):
+        parsed.skip(f"row {row}", "upn", "the template's guide to the columns; not imported (you may delete it)")
+        return True
+    if value.upper() == EXAMPLE_UPN:
+        parsed.skip(f"row {row}", "upn", f"the template's example pupil ({EXAMPLE_UPN}); not imported")
+        return True
+    return False
 
 
 def _column_key(name: str) -> str:
@@ -126,6 +172,7 @@ def parse_csv(text: str, parsed: ParsedImport) -> None:
     positions: dict[str, int] = {}
     first_row: dict[tuple[str, int], int] = {}
     row = 0
+    pupil_rows = 0
     try:
         for row, record in enumerate(reader, start=1):
             if row == 1:
@@ -138,12 +185,15 @@ def parse_csv(text: str, parsed: ParsedImport) -> None:
             if not any(cell.strip() for cell in record):
                 continue  # a blank line is not a pupil
             cells = {name: (record[i] if i < len(record) else "") for name, i in positions.items()}
+            if _template_row(row, cells["upn"], parsed):
+                continue
+            pupil_rows += 1
             _read_row(row, cells, parsed, first_row)
     except csv.Error as exc:
         raise ApplicationError(
             f"This does not look like a CSV file: row {row + 1} could not be read ({exc}).", field="file"
         ) from exc
-    if row < 2:
+    if not pupil_rows:
         raise ApplicationError("The file has column headings but no rows of pupils.", field="file")
 
 

@@ -17,6 +17,11 @@ Simplifications (also in docs/outcomes-import.md):
   year is the one before (KS2 tests in May 2025 belong to 2024/25).
 - Year group and characteristics for earlier years (phonics taken in Year 1...) are worked out from
   today's; they are written only where the school has no record for that year yet.
+- A minimal record (the multiplication tables check service writes only UPN, names, date of birth,
+  sex and the assessment): with no `NCyearActual` the year group comes from the date of birth
+  (`schoolyear.year_group_for`); with no `BasicDetails` the FSM, SEN and language histories it lacks
+  are not known, so a year group or characteristic the school already has for that year is kept.
+  The preview says so (`ParsedImport.notes`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, Ext
 from defusedxml.ElementTree import DefusedXMLParser
 
 from partnership.core.errors import ApplicationError
+from partnership.core.schoolyear import year_group_for
 from partnership.outcomes.imports.common import (
     BadValueError,
     ParsedImport,
@@ -162,6 +168,7 @@ def parse_ctf(data: bytes, school: Any, parsed: ParsedImport) -> None:
     first_line: dict[str, int] = {}
     for element in pupils:
         _read_pupil(element, lines, stages, year, parsed, first_line)
+    _add_notes(parsed, year)
 
 
 def _where(line: int, upn: str = "") -> str:
@@ -199,7 +206,10 @@ def _read_pupil(
     sex_field = "Sex" if has_sex else "Gender"  # CTF 25 says Sex; older versions Gender
     check(sex_field, _text(element, sex_field) or _text(basic, sex_field), clean_sex)
     nc_year = _text(basic, "NCyearActual") or _text(element, ".//NCyearActual")
-    check("NCyearActual", nc_year, clean_year_group)
+    if nc_year:
+        check("NCyearActual", nc_year, clean_year_group)
+    elif "DOB" in values:
+        ok = _year_group_from_birth(values, year, where, parsed) and ok
     if not ok:
         return
     upn = values["UPN"]
@@ -208,6 +218,7 @@ def _read_pupil(
         return
     first_line[upn] = line
     year_group: int = values["NCyearActual"]
+    from_birth = not nc_year
     parsed.pupils[upn] = PupilRecord(
         upn=upn,
         surname=values["Surname"],
@@ -217,7 +228,10 @@ def _read_pupil(
         where=where,
     )
     disadvantaged, sen, eal = _ever6_fsm(element, year), _sen(element, where, parsed), _eal(element)
-    parsed.years[(upn, year)] = PupilYearRecord(upn, year, year_group, disadvantaged, sen, eal)
+    keep = _unknown_fields(element) + (("year_group",) if from_birth else ())
+    parsed.years[(upn, year)] = PupilYearRecord(
+        upn, year, year_group, disadvantaged, sen, eal, keep=keep, year_group_from_birth=from_birth
+    )
     for assessment in element.findall(".//StageAssessment"):
         result = _read_assessment(assessment, stages.get(id(assessment)), lines, upn, year, year_group, parsed)
         if result is None:
@@ -240,6 +254,73 @@ def _read_pupil(
             parsed.years[(upn, result.academic_year)] = PupilYearRecord(
                 upn, result.academic_year, max(then, -1), disadvantaged, sen, eal, only_if_missing=True
             )
+
+
+def _year_group_from_birth(values: dict[str, Any], year: int, where: str, parsed: ParsedImport) -> bool:
+    """A pupil with no NCyearActual (the multiplication tables check service writes none): the year
+    group from the date of birth. False, with a problem, when that is not a primary year group."""
+    year_group = year_group_for(values["DOB"], year)
+    if not -1 <= year_group <= 6:
+        parsed.problem(
+            where,
+            "NCyearActual",
+            f"missing, and the date of birth {values['DOB'].isoformat()} puts the pupil "
+            f"{f'in Year {year_group}' if year_group > 6 else 'below Nursery'} in {year_text(year)}, "
+            "not a primary year group",
+        )
+        return False
+    values["NCyearActual"] = year_group
+    return True
+
+
+# Histories a minimal record may lack: (element path, PupilYear field, what it is, what a new row says).
+CHARACTERISTIC_SOURCES = (
+    (".//FSMhistory", "disadvantaged", "free school meals history", "not disadvantaged"),
+    (".//SENhistory", "sen_provision", "SEN history", "no SEN"),
+    (".//Languages", "eal", "first language", "not EAL"),
+)
+
+
+def _unknown_fields(pupil: ET.Element) -> tuple[str, ...]:
+    """The characteristics a minimal record (no `BasicDetails`) does not carry, so a stored value must
+    stand. A full MIS record leaves out the FSM or SEN history of a pupil who never had any, so
+    there an absent history means none."""
+    if pupil.find("BasicDetails") is not None:
+        return ()
+    return tuple(name for path, name, _, _ in CHARACTERISTIC_SOURCES if pupil.find(path) is None)
+
+
+def _add_notes(parsed: ParsedImport, year: int) -> None:
+    """Say on the preview how pupils with a minimal record (no NCyearActual, no histories) were read."""
+    records = [r for (_, y), r in parsed.years.items() if y == year and not r.only_if_missing]
+    from_birth = sum(1 for r in records if r.year_group_from_birth)
+    if from_birth:
+        parsed.notes.append(
+            f"{_pupils(from_birth)} in the file {'has' if from_birth == 1 else 'have'} no year group (no "
+            "NCyearActual, as in the files the multiplication tables check service writes), so the year group "
+            f"in {year_text(year)} was worked out from the date of birth: Reception are the children who turn 5 "
+            "during the academic year, Year 1 those who turn 6, and so on. Where the school already has a year "
+            "group for the pupil in that year, it is kept."
+        )
+    by_count: dict[int, list[tuple[str, str]]] = {}
+    for _, name, what, default in CHARACTERISTIC_SOURCES:
+        missing = sum(1 for r in records if name in r.keep)
+        if missing:
+            by_count.setdefault(missing, []).append((what, default))
+    for missing, items in by_count.items():  # one sentence for the usual case: every history missing
+        parsed.notes.append(
+            f"The file has no {_listed([what for what, _ in items], 'or')} for {_pupils(missing)}: what the school "
+            f"already has for {year_text(year)} is kept, and a pupil new to that year is recorded as "
+            f"{_listed([default for _, default in items])}."
+        )
+
+
+def _listed(words: list[str], last: str = "and") -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _pupils(n: int) -> str:
+    return f"{n} pupil{'s' if n != 1 else ''}"
 
 
 def _read_assessment(

@@ -8,17 +8,23 @@ one transaction: pupils by (school, UPN), their years by (pupil, academic year) 
 subject), with met_expected / met_higher from `outcomes/rules.py` and KS2 RWM
 derived whenever reading, writing and maths are all known. Importing the same file twice changes
 nothing the second time; a corrected file updates the rows it corrects, in place.
+
+The report says, besides the counts, what happens to each pupil (`PupilChange`, for the preview's
+pupil list; pupil-level, so never written to the log row), how the file was read (`notes`) and what
+looks wrong without being a problem (`warnings`: a year group far smaller than the year before).
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from partnership.core import audit, memo, uploads
@@ -28,6 +34,7 @@ from partnership.outcomes.imports.common import (
     RWM_PARTS,
     ParsedImport,
     Problem,
+    PupilYearRecord,
     ResultRecord,
     year_text,
 )
@@ -41,6 +48,7 @@ from partnership.outcomes.models import (
     ResultImport,
     TeacherAssessment,
 )
+from partnership.outcomes.tables import year_group_label
 
 ACTOR_LABEL = "import_results"
 BATCH = 500
@@ -71,6 +79,41 @@ class Counts:
         return self.new + self.updated + self.unchanged
 
 
+FIELD_WORDS = {
+    "surname": "surname",
+    "forename": "forename",
+    "date_of_birth": "date of birth",
+    "sex": "sex",
+    "year_group": "year group",
+    "disadvantaged": "disadvantaged",
+    "sen_provision": "SEN",
+    "eal": "EAL",
+}
+# A year group looks like a partial cohort when the file has fewer than this share of the pupils the
+# school had in that year group the year before, and at least this many fewer.
+PARTIAL_COHORT_SHARE = 0.75
+PARTIAL_COHORT_GAP = 5
+
+
+@dataclass
+class PupilChange:
+    """What an import does to one pupil, for the preview's pupil list (pupil-level: never logged)."""
+
+    upn: str
+    name: str
+    academic_year: int
+    year_group: int
+    year_group_from_birth: bool = False
+    status: str = "unchanged"  # new, updated or unchanged
+    changed: list[str] = field(default_factory=list)  # "surname", "year group in 2024/25"...
+    results_added: list[str] = field(default_factory=list)  # measure labels
+    results_changed: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> str:
+        return year_text(self.academic_year)
+
+
 @dataclass
 class ImportReport:
     filename: str
@@ -88,6 +131,13 @@ class ImportReport:
     skip_count: int = 0
     source: dict[str, str] = field(default_factory=dict)
     import_id: int | None = None
+    # How the file was read (a year group from the date of birth...) and what looks wrong with it
+    # without being a problem (a partial cohort): shown on the preview and printed by the command.
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # The academic years the file is about (not the earlier years of its older results), latest first.
+    academic_years: list[int] = field(default_factory=list)
+    pupil_changes: list[PupilChange] = field(default_factory=list)
 
     @property
     def rejected(self) -> bool:
@@ -105,6 +155,32 @@ class ImportReport:
         if a.total:  # only files with in-year assessment columns filled in
             text += f"; assessments: {a.new} new, {a.updated} updated, {a.unchanged} unchanged"
         return text
+
+    def in_words(self) -> list[str]:
+        """What the import did, sentence by sentence, for the finish page."""
+        p, r, a = self.pupils, self.results, self.assessments
+        sentences = [
+            f"{_count(p.new, 'new pupil')} added, {_count(p.updated, 'pupil')} updated and "
+            f"{_count(p.unchanged, 'pupil')} already up to date."
+        ]
+        if r.total:
+            sentences.append(
+                f"{_count(r.new, 'result')} added, {r.updated} changed and {r.unchanged} already the same."
+            )
+        rows = self.measure_rows()
+        for year in sorted({y for _, y in self.results_by}, reverse=True):
+            parts = [
+                f"{row['measure']}: {_changes_text(row['new'], row['updated'])}"
+                for row in rows
+                if row["year"] == year_text(year) and row["new"] + row["updated"]
+            ]
+            if parts:
+                sentences.append(f"For {year_text(year)}, {'; '.join(parts)}.")
+        if a.total:
+            sentences.append(f"In-year teacher assessments: {a.new} added, {a.updated} changed.")
+        if self.skip_count:
+            sentences.append(f"{_count(self.skip_count, 'part')} of the file skipped, as listed below.")
+        return sentences
 
     def measure_rows(self) -> list[dict[str, Any]]:
         """One row per measure and year, in the order of the Measure choices, for the preview table."""
@@ -132,6 +208,8 @@ class ImportReport:
             "problems": self.problem_count,
             "problem_list": [list(p) for p in self.problems[:LOGGED_PROBLEMS]],
             "source": self.source,
+            "notes": self.notes,
+            "warnings": self.warnings,
         }
 
 
@@ -146,6 +224,14 @@ class ImportRejectedError(ApplicationError):
             message = f"The file was not imported: {n} problem{'s' if n != 1 else ''} to correct first."
         super().__init__(message, field="file")
         self.report = report
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _changes_text(new: int, updated: int) -> str:
+    return ", ".join(x for x in (f"{new} added" if new else "", f"{updated} changed" if updated else "") if x)
 
 
 def sha256_of(data: bytes) -> str:
@@ -179,6 +265,8 @@ def result_import(
         raise ImportRejectedError(report) from exc
     report.file_format = parsed.file_format
     report.skipped, report.skip_count, report.source = parsed.skipped, parsed.skip_count, parsed.source
+    report.notes = list(parsed.notes)
+    report.academic_years = sorted({y for (_, y), r in parsed.years.items() if not r.only_if_missing}, reverse=True)
     if not parsed.ok:
         report.problems, report.problem_count = parsed.problems, parsed.problem_count
         _reject(school=school, actor=actor, report=report)
@@ -243,6 +331,7 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
     new_pupils: list[Pupil] = []
     changed_pupils: list[Pupil] = []
     pupil_changed: set[str] = set()
+    pupil_fields_changed: dict[str, list[str]] = {}
     for upn, record in parsed.pupils.items():
         values = {name: getattr(record, name) for name in PUPIL_FIELDS}
         pupil = existing.get(upn)
@@ -251,12 +340,14 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
             _clean(pupil)
             new_pupils.append(pupil)
         elif _differs(pupil, values):
+            differing_fields = [name for name, value in values.items() if getattr(pupil, name) != value]
             for name, value in values.items():
                 setattr(pupil, name, value)
             pupil.updated_at = now
             _clean(pupil)
             changed_pupils.append(pupil)
             pupil_changed.add(upn)
+            pupil_fields_changed[upn] = differing_fields
         pupils[upn] = pupil
 
     # Their years.
@@ -271,6 +362,7 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
         if parsed.assessments:
             for ta in TeacherAssessment.objects.filter(pupil_id__in=ids, academic_year__in=years):
                 existing_assessments[(upn_of[ta.pupil_id], ta.academic_year, ta.subject, ta.term)] = ta
+    changes = _pupil_changes(parsed)
     new_years: list[PupilYear] = []
     changed_years: list[PupilYear] = []
     for (upn, year), year_record in parsed.years.items():
@@ -282,12 +374,22 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
             new_years.append(pupil_year)
             if upn in existing:
                 pupil_changed.add(upn)
-        elif not year_record.only_if_missing and _differs(pupil_year, values):
+                changes[upn].changed.append(f"new year {year_text(year)}")
+            continue
+        if year_record.only_if_missing:
+            continue
+        values = {name: value for name, value in values.items() if name not in year_record.keep}
+        differing = [name for name, value in values.items() if getattr(pupil_year, name) != value]
+        if differing:
             for name, value in values.items():
                 setattr(pupil_year, name, value)
             _clean(pupil_year)
             changed_years.append(pupil_year)
             pupil_changed.add(upn)
+            changes[upn].changed.extend(f"{FIELD_WORDS[name]} in {year_text(year)}" for name in differing)
+        if year == changes[upn].academic_year and "year_group" in year_record.keep:
+            changes[upn].year_group = pupil_year.year_group  # the school's own, which is kept
+            changes[upn].year_group_from_birth = False
 
     # Results, then RWM from the results as they will stand after this import.
     wanted: dict[tuple[str, int, str], dict[str, Any]] = {}
@@ -317,6 +419,13 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
             kind = "unchanged"
         counts.add(kind)
         report.results.add(kind)
+        label = Measure(measure).label
+        if year != changes[upn].academic_year:
+            label = f"{label} {year_text(year)}"
+        if kind == "new":
+            changes[upn].results_added.append(label)
+        elif kind == "updated":
+            changes[upn].results_changed.append(label)
 
     # In-year teacher assessments: only those the file has; a blank cell leaves a stored one alone.
     new_assessments: list[TeacherAssessment] = []
@@ -334,16 +443,25 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
             _clean(assessment)
             new_assessments.append(assessment)
             report.assessments.add("new")
+            changes[upn].results_added.append(_assessment_label(subject, term, year, changes[upn]))
         elif found_assessment.judgement != assessment_record.judgement:
             found_assessment.judgement = assessment_record.judgement
             _clean(found_assessment)
             changed_assessments.append(found_assessment)
             report.assessments.add("updated")
+            changes[upn].results_changed.append(_assessment_label(subject, term, year, changes[upn]))
         else:
             report.assessments.add("unchanged")
 
     for upn in parsed.pupils:
-        report.pupils.add("new" if upn not in existing else "updated" if upn in pupil_changed else "unchanged")
+        status = "new" if upn not in existing else "updated" if upn in pupil_changed else "unchanged"
+        report.pupils.add(status)
+        changes[upn].status = status
+        changes[upn].changed[:0] = [FIELD_WORDS[name] for name in pupil_fields_changed.get(upn, [])]
+    report.pupil_changes = sorted(
+        changes.values(), key=lambda c: (c.academic_year, c.year_group, c.name.casefold(), c.upn)
+    )
+    report.warnings = partial_cohort_warnings(school, parsed)
 
     report.status = ResultImport.Status.PREVIEWED if report.dry_run else ResultImport.Status.IMPORTED
     log = _log_row(school=school, actor=actor, report=report)
@@ -376,6 +494,62 @@ def _save(*, school: Any, parsed: ParsedImport, actor: Any, report: ImportReport
         actor_label="" if getattr(actor, "is_authenticated", False) else ACTOR_LABEL,
     )
     return report
+
+
+def _assessment_label(subject: str, term: str, year: int, change: PupilChange) -> str:
+    """'Reading assessment (autumn)', with the year when it is not the one the pupil's row is about."""
+    label = f"{TeacherAssessment.Subject(subject).label} assessment ({term})"
+    return label if year == change.academic_year else f"{label} {year_text(year)}"
+
+
+def _pupil_changes(parsed: ParsedImport) -> dict[str, PupilChange]:
+    """One PupilChange per pupil in the file, at the latest academic year the file is about for them."""
+    latest: dict[str, PupilYearRecord] = {}
+    for (upn, year), record in parsed.years.items():
+        current = latest.get(upn)
+        if current is None or (current.only_if_missing, -current.academic_year) > (record.only_if_missing, -year):
+            latest[upn] = record
+    changes = {}
+    for upn, pupil in parsed.pupils.items():
+        record = latest[upn]
+        changes[upn] = PupilChange(
+            upn=upn,
+            name=f"{pupil.forename} {pupil.surname}",
+            academic_year=record.academic_year,
+            year_group=record.year_group,
+            year_group_from_birth=record.year_group_from_birth,
+        )
+    return changes
+
+
+def partial_cohort_warnings(school: Any, parsed: ParsedImport) -> list[str]:
+    """A warning for each year group of the file with far fewer pupils than the school had in that year
+    group the year before (PARTIAL_COHORT_SHARE, PARTIAL_COHORT_GAP): an export of part of a class,
+    or a filter left on in the MIS, looks like a whole cohort that did badly. One query."""
+    in_file = Counter(
+        (record.academic_year, record.year_group) for record in parsed.years.values() if not record.only_if_missing
+    )
+    if not in_file:
+        return []
+    last_years = {year - 1 for year, _ in in_file}
+    before = {
+        (row["academic_year"], row["year_group"]): row["n"]
+        for row in PupilYear.objects.filter(pupil__school=school, academic_year__in=last_years)
+        .order_by()
+        .values("academic_year", "year_group")
+        .annotate(n=Count("pk"))
+    }
+    warnings = []
+    for (year, year_group), n in sorted(in_file.items()):
+        had = before.get((year - 1, year_group), 0)
+        if n < had * PARTIAL_COHORT_SHARE and had - n >= PARTIAL_COHORT_GAP:
+            group = year_group_label(year_group)
+            warnings.append(
+                f"{group} in {year_text(year)}: the file has {_count(n, 'pupil')}, but the school had {had} in "
+                f"{group} in {year_text(year - 1)}. This may be part of the year group only (a class, or a filter "
+                "left on in the MIS export); if so, export the whole year group before importing."
+            )
+    return warnings
 
 
 def _result_values(record: ResultRecord) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from partnership.directory.gias import gias_import
 class Command(BaseCommand):
     help = (
         "Create and update schools from a GIAS CSV extract, matching on URN. "
-        "Prints each skipped row and a summary; a file that cannot be imported saves nothing."
+        "Prints each skipped row, each school imported without a malformed optional value (warning: ...) "
+        "and a summary; a file that cannot be imported saves nothing."
     )
 
     def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         for skipped in report.skipped:
             self.stdout.write(str(skipped))
+        for warning in report.warnings:
+            self.stdout.write(f"warning: {warning}")
         if report.dry_run:
             self.stdout.write("Dry run: nothing was saved.")
         self.stdout.write(report.summary())

@@ -9,6 +9,7 @@ class Command(BaseCommand):
     help = (
         "Import pupils and their statutory results for one school from the CSV template or a CTF "
         "(detected from the content). Checks the whole file first: a file with any problem saves nothing. "
+        "Prints what was skipped, how the file was read (note: ...) and what looks wrong (warning: ...). "
         "Ends with a summary line: imported P pupils, R results, S skipped."
     )
 
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         for skipped in report.skipped:
             self.stdout.write(f"skipped: {skipped}")
+        for note in report.notes:
+            self.stdout.write(f"note: {note}")
+        for warning in report.warnings:
+            self.stdout.write(f"warning: {warning}")
         self.stdout.write(report.details())
         if report.dry_run:
             self.stdout.write("Dry run: nothing was saved.")
