@@ -285,6 +285,22 @@ def _shared_priorities(partnership: Partnership, academic_year: int) -> QuerySet
     )
 
 
+def shared_priority_years(partnership: Partnership) -> list[int]:
+    """The academic years with something on the shared priorities page: a member school's shared
+    plan or the partnership's own plan. One query; the page's year links stop at these."""
+    members = Membership.objects.current().filter(partnership=partnership).values("school_id")
+    years = (
+        ImprovementPlan.objects.filter(
+            Q(kind=ImprovementPlan.Kind.SCHOOL, shares_priorities=True, school_id__in=members)
+            | Q(kind=ImprovementPlan.Kind.PARTNERSHIP, partnership=partnership)
+        )
+        .values_list("academic_year", flat=True)
+        .order_by("academic_year")
+        .distinct()
+    )
+    return list(years)
+
+
 def shared_theme_column(*, partnership: Partnership, theme: Theme, academic_year: int) -> dict[School, list[Priority]]:
     """For one theme: each school sharing a priority with that theme -> those priorities (with leads)."""
     column: dict[School, list[Priority]] = {}

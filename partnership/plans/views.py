@@ -535,6 +535,10 @@ def _year_param(request: HttpRequest) -> int:
     return int_param(raw, low=2000, high=2100) or current_academic_year()
 
 
+def _labelled(year: int | None) -> tuple[int, str] | None:
+    return (year, academic_year_label(year)) if year is not None else None
+
+
 @login_required
 @require_safe
 def shared_priorities(request: HttpRequest, slug: str) -> HttpResponse:
@@ -542,6 +546,7 @@ def shared_priorities(request: HttpRequest, slug: str) -> HttpResponse:
     access.require(request, "view", partnership)
     year = _year_param(request)
     principal = access.principal_for(request.user)
+    years = selectors.shared_priority_years(partnership)
     return render(
         request,
         "plans/shared_priorities.html",
@@ -550,8 +555,8 @@ def shared_priorities(request: HttpRequest, slug: str) -> HttpResponse:
             "matrix": selectors.shared_priorities_matrix(partnership, request.user, year),
             "year": year,
             "year_label": academic_year_label(year),
-            "previous_year": year - 1,
-            "next_year": year + 1,
+            "previous_year": _labelled(max((y for y in years if y < year), default=None)),
+            "next_year": _labelled(min((y for y in years if y > year), default=None)),
             "own_school_id": principal.school_id,
             "can_form": access.can_within(request.user, "manage", partnership),
             "crumbs": _crumbs((f"{partnership.name}: shared priorities", "")),

@@ -257,3 +257,18 @@ def test_coordinator_forms_a_working_party_from_a_column(client, world):
         reverse("plans:working_party_create", args=[world.home.slug]), {"theme": "reading"}, follow=True
     )
     assert "already a network or working party" in response.content.decode()
+
+
+def test_shared_priorities_year_links_stop_at_years_with_plans(client, world):
+    this_year = current_academic_year()
+    factories.school_plan(world.own, world["head"], shares=True, year=this_year - 2)
+    factories.school_plan(world.own, world["head"], shares=True, year=this_year)
+    factories.school_plan(world.outside, world["outside_head"], shares=True, year=this_year + 1)  # not a member
+    client.force_login(world["head"])
+    url = reverse("plans:shared_priorities", args=[world.home.slug])
+    response = client.get(url)
+    assert response.context["previous_year"][0] == this_year - 2  # the empty year between is skipped
+    assert response.context["next_year"] is None
+    assert f'href="?year={this_year + 1}"' not in response.content.decode()
+    earliest = client.get(url, {"year": this_year - 2})
+    assert earliest.context["previous_year"] is None and earliest.context["next_year"][0] == this_year
