@@ -13,8 +13,8 @@ Conventions: the interval and test functions take and return *fractions* (0-1); 
 *percentages* (0-100) because that is how every page shows them. Rounding happens only for
 display, in `format_pct`; nothing else rounds.
 
-The exact binomial and hypergeometric sums are computed here rather than with scipy so that production does not
-depend on scipy; the tests cross-check every function against scipy.
+The exact binomial and hypergeometric sums are computed here rather than with scipy so that
+production does not depend on scipy; the tests cross-check every function against scipy.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def flags_for(
                     "falling",
                     school_id,
                     m.key,
-                    f"{school_name}: {m.label} {row.trend.words}, from {stats.format_pct(first.percentage)} "
+                    f"{school_name}: {m.label} is {row.trend.words}, from {stats.format_pct(first.percentage)} "
                     f"in {year_text(row.history[0][0])} to {stats.format_pct(last.percentage)} in {year_text(year)}.",
                 )
             )
