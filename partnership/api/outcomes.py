@@ -173,7 +173,8 @@ def _rows(
             if measure.higher_statistic:
                 higher = _figure_fields(source.figure(year, measure, group.key, national_higher, higher=True))
             earlier = [
-                analysis.shown_count(source.figure(each, measure, group.key, None)) for each in (year - 2, year - 1)
+                analysis.shown_count(source.figure(each, measure, group.key, None))
+                for each in analysis.three_years(year)[:-1]
             ]
             figure = source.figure(year, measure, group.key, national)
             rows.append(

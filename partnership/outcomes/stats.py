@@ -788,7 +788,11 @@ def two_proportion_p_value(k1: int, n1: int, k2: int, n2: int) -> float:
 
 
 def _points_text(points: float) -> str:
+    """ "9 points", "1 point"; "less than 1 point" rather than "0 points" for a tiny (but significant,
+    in a very large cohort) change."""
     amount = format_pct(abs(points)).rstrip("%")
+    if amount == "0":
+        return "less than 1 point"
     return f"{amount} point{'' if amount == '1' else 's'}"
 
 

@@ -341,6 +341,9 @@ class TestChange:
         change = stats.describe_change([(60000, 100000), (61000, 100000)])
         assert change is not None
         assert change.words == "rising (up 1 point)"
+        change = stats.describe_change([(500000, 1000000), (503000, 1000000)])
+        assert change is not None
+        assert change.words == "rising (up less than 1 point)"
 
     @pytest.mark.parametrize(
         "counts_by_year",
