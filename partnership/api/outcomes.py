@@ -1,10 +1,11 @@
 """Outcomes through the v1 API (C5): aggregates for a school or a partnership, and pupil-level rows.
 
 `/api/v1/outcomes/aggregates/?school=<slug>` or `?partnership=<slug>` gives the figures the outcome
-pages show, by school, measure, pupil group and year, suppressed by the same rules: groups smaller
-than the threshold carry no numbers at all unless the caller is one of the school's own staff
-(`access.sees_unsuppressed`); the partnership total is always suppressed below the threshold. The
-counts come from `outcomes/analysis.count_results` in one query however many schools.
+pages show, by school, measure, pupil group and year, with the change over three years in the pages'
+words, suppressed by the same rules: groups smaller than the threshold carry no numbers at all unless
+the caller is one of the school's own staff (`access.sees_unsuppressed`); the partnership total is
+always suppressed below the threshold, and a change is never described through a suppressed year.
+The counts come from `outcomes/analysis.count_results` in one query however many schools.
 
 `/api/v1/schools/<slug>/pupils/` and `/api/v1/schools/<slug>/pupils/<id>/` are pupil-level: only for
 the school's authorised staff (`view_pupils`, no administrator bypass). A school the caller may not
@@ -65,6 +66,27 @@ class FigureSerializer(serializers.Serializer):
     )
 
 
+CHANGE_KINDS = ["rising", "falling", "uncertain_up", "uncertain_down", "mixed", "little_change"]
+
+
+class ChangeSerializer(serializers.Serializer):
+    """The change over three years, in the same words as the pages, exports and flags."""
+
+    kind = serializers.ChoiceField(
+        choices=CHANGE_KINDS,
+        help_text="rising / falling: a significant change (two-proportion test on the counts, earliest "
+        "against latest year, p < 0.05); uncertain_up / uncertain_down: 5 points or more that too few "
+        "pupils can confirm; mixed: under 5 points overall but a year 5 or more points away; "
+        "little_change: every year within 5 points.",
+    )
+    points = serializers.FloatField(help_text="Latest year minus the earliest, in percentage points, unrounded.")
+    words = serializers.CharField(
+        help_text='As shown on the pages: "rising (up 9 points)", "down 14 points; too few pupils to be sure", '
+        '"little change".'
+    )
+    p_value = serializers.FloatField(help_text="Two-sided p-value of the test.")
+
+
 class AggregateRowSerializer(FigureSerializer):
     school = serializers.CharField(allow_null=True, help_text="School slug; null for the partnership total.")
     measure = serializers.CharField()
@@ -73,6 +95,11 @@ class AggregateRowSerializer(FigureSerializer):
     group_label = serializers.CharField()
     year = serializers.IntegerField(help_text="Starting year: 2024 means 2024/25.")
     higher = FigureSerializer(allow_null=True, help_text="The higher standard, for measures that have one.")
+    change = ChangeSerializer(
+        allow_null=True,
+        help_text="The change from two years before to this year; null when any of the three years is "
+        "suppressed or has no pupils.",
+    )
 
 
 class ScopeSchoolSerializer(serializers.Serializer):
@@ -110,6 +137,12 @@ def _figure_fields(figure: stats.Figure) -> dict[str, Any]:
     }
 
 
+def _change_fields(change: stats.Change | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {"kind": change.kind, "points": change.points, "words": change.words, "p_value": change.p_value}
+
+
 def _keys(request: Request, name: str, allowed: list[str]) -> list[str] | None:
     """`?name=a&name=b` or `?name=a,b`, in the canonical order; None when not given."""
     asked = {value.strip() for raw in request.query_params.getlist(name) for value in raw.split(",") if value.strip()}
@@ -139,6 +172,11 @@ def _rows(
             higher = None
             if measure.higher_statistic:
                 higher = _figure_fields(source.figure(year, measure, group.key, national_higher, higher=True))
+            earlier = [
+                analysis.shown_count(source.figure(each, measure, group.key, None))
+                for each in analysis.three_years(year)[:-1]
+            ]
+            figure = source.figure(year, measure, group.key, national)
             rows.append(
                 {
                     "school": school_slug,
@@ -147,8 +185,9 @@ def _rows(
                     "group": group.key,
                     "group_label": group.label,
                     "year": year,
-                    **_figure_fields(source.figure(year, measure, group.key, national)),
+                    **_figure_fields(figure),
                     "higher": higher,
+                    "change": _change_fields(stats.describe_change([*earlier, analysis.shown_count(figure)])),
                 }
             )
     return rows
@@ -163,11 +202,12 @@ def _results(
     threshold: int,
     unsuppressed: dict[int, bool],
 ) -> list[dict[str, Any]]:
-    """Rows for each school, then (for a partnership) the total: two queries however many schools."""
+    """Rows for each school, then (for a partnership) the total: two queries however many schools.
+    Three years are counted, for the change over them."""
     ids = [s.pk for s in schools]
-    table = analysis.count_results(ids, [year], measure_keys)
+    table = analysis.count_results(ids, analysis.three_years(year), measure_keys)
     if measure_keys is None:  # every measure with results this year
-        present = {key[2] for key in table}
+        present = {key[2] for key in table if key[1] == year}
         measure_keys = [m.key for m in MEASURES if m.key in present]
     measures = [analysis.MEASURE_BY_KEY[key] for key in measure_keys]
     nationals = analysis.Nationals()

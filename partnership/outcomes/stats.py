@@ -5,14 +5,16 @@ PDFs all call these). See DOMAIN.md "Honest statistics for small cohorts":
 
 - always show the cohort size and a 95% Wilson interval;
 - compare with national using an exact two-sided binomial test;
-- suppress figures for fewer than 6 pupils whenever they are shown outside the pupils' own school.
+- suppress figures for fewer than 6 pupils whenever they are shown outside the pupils' own school;
+- describe a change over three years as rising or falling only when a two-proportion test on the
+  counts says so, and say when a large change is too uncertain to call (`describe_change`).
 
 Conventions: the interval and test functions take and return *fractions* (0-1); a `Figure` holds
 *percentages* (0-100) because that is how every page shows them. Rounding happens only for
 display, in `format_pct`; nothing else rounds.
 
-The exact binomial sums are computed here rather than with scipy so that production does not
-depend on scipy; the tests cross-check every function against scipy.
+The exact binomial and hypergeometric sums are computed here rather than with scipy so that
+production does not depend on scipy; the tests cross-check every function against scipy.
 """
 
 from __future__ import annotations
@@ -21,12 +23,12 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import lru_cache
 from statistics import NormalDist
 from typing import Literal
 
 Verdict = Literal["above", "in line", "below"]
-Trend = Literal["rising", "falling", "stable"]
 
 VERDICT_LABELS: dict[str, str] = {
     "above": "above national",
@@ -35,7 +37,6 @@ VERDICT_LABELS: dict[str, str] = {
 }
 
 DEFAULT_SUPPRESSION_THRESHOLD = 6
-DEFAULT_TREND_TOLERANCE = 2.0  # percentage points; see `trend`
 
 # scipy's binomtest treats probabilities within this relative error of the observed one as
 # "as likely", so ties are not lost to floating point. Same value here so the p-values agree.
@@ -650,7 +651,7 @@ def figure_for(
     )
 
 
-# --- gaps and trends --------------------------------------------------------------------------
+# --- gaps -----------------------------------------------------------------------------------
 
 
 def percentage_gap(first: float | None, second: float | None) -> float | None:
@@ -675,30 +676,215 @@ def gap_to_national(figure: Figure) -> float | None:
     return percentage_gap(figure.percentage, figure.national)
 
 
-def trend(values: Sequence[float | None], tolerance: float = DEFAULT_TREND_TOLERANCE) -> Trend | None:
-    """Classify a run of yearly values (oldest first, normally three years) by the signs of the
-    successive differences:
+# --- three-year change ------------------------------------------------------------------------
+#
+# How a run of yearly figures (oldest first, normally three years) is put into words. The change is
+# the latest year against the earliest, worked out from the counts (pupils meeting the measure and
+# pupils counted), never from rounded percentages:
+#
+# - "rising" / "falling" when a two-proportion test of the earliest and latest years gives
+#   p < CHANGE_ALPHA (0.05): the change is bigger than chance in cohorts of that size explains;
+# - otherwise, "uncertain_up" / "uncertain_down" when the change is at least SMALL_CHANGE (5)
+#   points: a large change that the cohorts are too small to confirm, and the words say so;
+# - otherwise "mixed" when the three years still spread over SMALL_CHANGE points or more (up one
+#   year, down the next), and "little change" only when every year is within SMALL_CHANGE points.
+#
+# A gap between two groups gets the same treatment on its size (`describe_gap_change`).
 
-    - a difference counts as up (or down) only when it is more than `tolerance` (default 2
-      percentage points: in a class of 30 one pupil is 3.3 points, so smaller moves are noise);
-    - "rising" when every year-on-year difference is up, "falling" when every one is down;
-    - "stable" otherwise: no real change, or no consistent direction (up then down).
+ChangeKind = Literal[
+    "rising",
+    "falling",
+    "uncertain_up",
+    "uncertain_down",
+    "widening",
+    "narrowing",
+    "uncertain_widening",
+    "uncertain_narrowing",
+    "mixed",
+    "little_change",
+]
+Count = tuple[int, int]  # (successes, n)
 
-    None when there are fewer than two values or any value is missing (suppressed): a trend is
-    never drawn through a gap.
+CHANGE_ALPHA = 0.05
+SMALL_CHANGE = 5.0  # percentage points: a change of less than this is "little change"
+_MIN_EXPECTED = 5  # the z-test needs every expected count to be at least this, else Fisher's exact
+UNSURE = "too few pupils to be sure"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change over the years as shown everywhere (pages, Excel, PDF, API, flags): `kind` for
+    code, `words` for people, `points` the change in percentage points (latest minus earliest;
+    for a gap, the change in its size, positive when it widened) and the test's `p_value`."""
+
+    kind: ChangeKind
+    points: float
+    words: str
+    p_value: float
+
+    @property
+    def significant(self) -> bool:
+        return self.kind in ("rising", "falling", "widening", "narrowing")
+
+
+def _log_hypergeometric(x: int, total: int, successes: int, drawn: int) -> float:
+    """log P(X = x) for X the successes among `drawn` of `total`, `successes` of them successes."""
+
+    def log_choose(n: int, k: int) -> float:
+        return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+    return log_choose(successes, x) + log_choose(total - successes, drawn - x) - log_choose(total, drawn)
+
+
+def fisher_exact_p_value(k1: int, n1: int, k2: int, n2: int) -> float:
+    """Fisher's exact two-sided test of k1 of n1 against k2 of n2: the total probability, with both
+    margins fixed, of every table no more likely than the one observed (as scipy.stats.fisher_exact).
     """
-    if len(values) < 2 or any(value is None for value in values):
+    _check(k1, n1)
+    _check(k2, n2)
+    total, successes = n1 + n2, k1 + k2
+    if n1 == 0 or n2 == 0 or successes in (0, total):
+        return 1.0
+    low, high = max(0, successes - n2), min(successes, n1)
+    observed = _log_hypergeometric(k1, total, successes, n1)
+    limit = observed + math.log(_RELATIVE_ERROR)
+    value = sum(
+        math.exp(log_p)
+        for log_p in (_log_hypergeometric(x, total, successes, n1) for x in range(low, high + 1))
+        if log_p <= limit
+    )
+    return min(value, 1.0)
+
+
+def z_test_p_value(k1: int, n1: int, k2: int, n2: int) -> float:
+    """Two-sided z-test of two proportions with the pooled standard error: the same p-value as a
+    chi-square test of the 2x2 table without continuity correction."""
+    _check(k1, n1)
+    _check(k2, n2)
+    if n1 == 0 or n2 == 0:
+        return 1.0
+    pooled = (k1 + k2) / (n1 + n2)
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if variance == 0:
+        return 1.0
+    z = abs(k1 / n1 - k2 / n2) / math.sqrt(variance)
+    return min(2 * NormalDist().cdf(-z), 1.0)
+
+
+@lru_cache(maxsize=65536)
+def two_proportion_p_value(k1: int, n1: int, k2: int, n2: int) -> float:
+    """Whether k1 of n1 and k2 of n2 differ by more than chance: the z-test when every expected count
+    of the 2x2 table is at least 5 (the usual rule for the normal approximation), Fisher's exact
+    test otherwise (small cohorts, or results near 0% or 100%)."""
+    _check(k1, n1)
+    _check(k2, n2)
+    total, successes = n1 + n2, k1 + k2
+    if total == 0:
+        return 1.0
+    smallest_expected = min(n1, n2) * min(successes, total - successes) / total
+    if smallest_expected >= _MIN_EXPECTED:
+        return z_test_p_value(k1, n1, k2, n2)
+    return fisher_exact_p_value(k1, n1, k2, n2)
+
+
+def _points_text(points: float) -> str:
+    """ "9 points", "1 point"; "less than 1 point" rather than "0 points" for a tiny (but significant,
+    in a very large cohort) change."""
+    amount = format_pct(abs(points)).rstrip("%")
+    if amount == "0":
+        return "less than 1 point"
+    return f"{amount} point{'' if amount == '1' else 's'}"
+
+
+def _percentage(successes: int, n: int) -> Fraction:
+    """Exactly, so that a change of exactly SMALL_CHANGE points is never 4.9999 in floating point."""
+    return Fraction(100 * successes, n)
+
+
+def _usable(counts: Sequence[Count | None]) -> list[Count] | None:
+    if len(counts) < 2 or any(count is None or count[1] == 0 for count in counts):
         return None
-    numbers = [float(value) for value in values if value is not None]
-    signs = []
-    for before, after in zip(numbers, numbers[1:], strict=False):
-        difference = after - before
-        signs.append(1 if difference > tolerance else -1 if difference < -tolerance else 0)
-    if all(sign == 1 for sign in signs):
-        return "rising"
-    if all(sign == -1 for sign in signs):
-        return "falling"
-    return "stable"
+    return [count for count in counts if count is not None]
+
+
+def describe_change(counts: Sequence[Count | None]) -> Change | None:
+    """The change from the earliest to the latest of yearly (successes, n), oldest first, in words
+    (see the rule above): "rising (up 9 points)", "down 14 points; too few pupils to be sure",
+    "little change". None when fewer than two years, or any year is missing, suppressed (None) or
+    has no pupils: a change is never described through a gap."""
+    usable = _usable(counts)
+    if usable is None:
+        return None
+    (k1, n1), (k2, n2) = usable[0], usable[-1]
+    exact = _percentage(k2, n2) - _percentage(k1, n1)
+    points = float(exact)
+    p_value = two_proportion_p_value(k1, n1, k2, n2)
+    direction = "up" if points > 0 else "down"
+    if p_value < CHANGE_ALPHA:
+        kind: ChangeKind = "rising" if points > 0 else "falling"
+        return Change(kind, points, f"{kind} ({direction} {_points_text(points)})", p_value)
+    if abs(exact) >= SMALL_CHANGE:
+        kind = "uncertain_up" if points > 0 else "uncertain_down"
+        return Change(kind, points, f"{direction} {_points_text(points)}; {UNSURE}", p_value)
+    return _little(points, p_value, [_percentage(k, n) for k, n in usable])
+
+
+def _little(points: float, p_value: float, values: Sequence[Fraction]) -> Change:
+    if max(values) - min(values) >= SMALL_CHANGE:
+        return Change("mixed", points, "up and down; little change overall", p_value)
+    return Change("little_change", points, "little change", p_value)
+
+
+def _adjusted_variance(successes: int, n: int) -> float:
+    """Variance of a proportion estimated with one success and one failure added, so a group at 0%
+    or 100% still counts as uncertain (the Agresti-Caffo adjustment)."""
+    p = (successes + 1) / (n + 2)
+    return p * (1 - p) / n
+
+
+def gap_change_p_value(earliest: tuple[Count, Count], latest: tuple[Count, Count]) -> float:
+    """Two-sided p-value for a change in the size of the gap between two groups, each year given as
+    (first group, second group) counts. The gap is first minus second; its size |gap| may change by
+    at most the change in the gap itself, so z = (|latest gap| - |earliest gap|) / SE, with SE the
+    standard error of the change in the gap (four independent groups, `_adjusted_variance`), is a
+    cautious test of widening or narrowing, also when the gap changes sign."""
+    groups = [*earliest, *latest]
+    for k, n in groups:
+        _check(k, n)
+    if any(n == 0 for _, n in groups):
+        return 1.0
+
+    def gap(pair: tuple[Count, Count]) -> float:
+        (ka, na), (kb, nb) = pair
+        return ka / na - kb / nb
+
+    change = abs(gap(latest)) - abs(gap(earliest))
+    se = math.sqrt(sum(_adjusted_variance(k, n) for k, n in groups))
+    return min(2 * NormalDist().cdf(-abs(change) / se), 1.0)
+
+
+def describe_gap_change(first: Sequence[Count | None], second: Sequence[Count | None]) -> Change | None:
+    """The change in the size of a gap between two groups (first minus second), from the earliest to
+    the latest year, each group as yearly (successes, n), oldest first. "widening" or "narrowing"
+    only when `gap_change_p_value` < 0.05; a change of SMALL_CHANGE points or more that the groups are
+    too small to confirm is "widened 9 points; too few pupils to be sure"; otherwise as
+    `describe_change`, on the size of the gap (a gap of -4 that becomes +6 has grown by 2 points).
+    None when either group is missing in any year."""
+    a, b = _usable(first), _usable(second)
+    if a is None or b is None or len(a) != len(b):
+        return None
+    gaps = [_percentage(ka, na) - _percentage(kb, nb) for (ka, na), (kb, nb) in zip(a, b, strict=True)]
+    exact = abs(gaps[-1]) - abs(gaps[0])
+    points = float(exact)
+    p_value = gap_change_p_value((a[0], b[0]), (a[-1], b[-1]))
+    verb = "widened" if points > 0 else "narrowed"
+    if p_value < CHANGE_ALPHA:
+        kind: ChangeKind = "widening" if points > 0 else "narrowing"
+        return Change(kind, points, f"{kind} (by {_points_text(points)})", p_value)
+    if abs(exact) >= SMALL_CHANGE:
+        kind = "uncertain_widening" if points > 0 else "uncertain_narrowing"
+        return Change(kind, points, f"{verb} {_points_text(points)}; {UNSURE}", p_value)
+    return _little(points, p_value, [abs(gap) for gap in gaps])
 
 
 # --- display ----------------------------------------------------------------------------------

@@ -28,6 +28,11 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+def change_words(change: stats.Change | None) -> str:
+    """A change in the same words as the pages (`stats.describe_change`); blank when none is shown."""
+    return change.words if change else ""
+
+
 def figure_cells(figure: stats.Figure) -> list[Any]:
     if figure.suppressed:
         return [figure.label, None, None, None]
@@ -47,7 +52,7 @@ def school_tables(outcomes: SchoolOutcomes, tracking: dict[int, list[TrackingCel
                 row.figure.national,
                 row.figure.verdict_label,
                 *history,
-                row.trend or "",
+                change_words(row.trend),
                 *(figure_cells(row.higher)[:2] if row.higher else [None, None]),
                 row.higher.national if row.higher else None,
             ]
@@ -63,7 +68,7 @@ def school_tables(outcomes: SchoolOutcomes, tracking: dict[int, list[TrackingCel
                 "National %",
                 "Compared with national",
                 *history_header,
-                "Three-year trend",
+                "Three-year change",
                 "% higher standard",
                 "Pupils (higher)",
                 "National % higher",
@@ -78,9 +83,9 @@ def school_tables(outcomes: SchoolOutcomes, tracking: dict[int, list[TrackingCel
     tables.append((f"Groups {year}", ["Group", "Measure", *FIGURE_HEADER, "National % (all pupils)"], group_rows))
     gap_rows = []
     for gap in outcomes.gaps:
-        for measure, value, trend in gap.by_measure:
-            gap_rows.append([gap.label, measure.label, _round(value), trend or ""])
-    tables.append((f"Gaps {year}", ["Gap", "Measure", "Percentage points", "Three-year trend of the gap"], gap_rows))
+        for measure, value, change in gap.by_measure:
+            gap_rows.append([gap.label, measure.label, _round(value), change_words(change)])
+    tables.append((f"Gaps {year}", ["Gap", "Measure", "Percentage points", "Three-year change in the gap"], gap_rows))
     if tracking is not None:
         tables.append(tracking_table(tracking))
     return tables
@@ -118,7 +123,7 @@ def partnership_tables(outcomes: PartnershipOutcomes, partnership_name: str) -> 
         *FIGURE_HEADER,
         "National %",
         "Compared with national",
-        "Three-year trend",
+        "Three-year change",
         "Disadvantaged gap (points)",
     ]
     rows: list[list[Any]] = []
@@ -132,7 +137,7 @@ def partnership_tables(outcomes: PartnershipOutcomes, partnership_name: str) -> 
                     *figure_cells(row.figure),
                     row.figure.national,
                     row.figure.verdict_label,
-                    row.trend or "",
+                    change_words(row.trend),
                     _round(column.disadvantaged_gap[measure.key]),
                 ]
             )
@@ -145,7 +150,7 @@ def partnership_tables(outcomes: PartnershipOutcomes, partnership_name: str) -> 
                 *figure_cells(row.figure),
                 row.figure.national,
                 row.figure.verdict_label,
-                row.trend or "",
+                change_words(row.trend),
                 _round(outcomes.partnership_gap[measure.key]),
             ]
         )

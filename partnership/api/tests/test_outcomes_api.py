@@ -178,6 +178,7 @@ def test_figures_are_those_of_outcomes_stats(client, results):
             "national": None,  # no confirmed national higher-standard figure for reading
             "verdict": None,
         },
+        "change": None,  # only this year has results: no change to describe
     }
     # Every measure with results that year (only KS2 reading here) x every group.
     assert {r["measure"] for r in body["results"]} == {"ks2_reading"}
@@ -386,6 +387,30 @@ def test_pupil_query_counts_do_not_grow_with_pupils(client, world):
     assert small == large
 
 
+def test_the_change_over_three_years_is_in_the_pages_words(client, world):
+    """91% -> 92% -> 78% is a fall too few pupils confirm; 93% -> 90% -> 40% of 30 is falling; a small
+    group's change is never described to anyone its figures are hidden from."""
+    for year, tag, (n, met) in [(YEAR - 2, "A", (32, 29)), (YEAR - 1, "B", (25, 23)), (YEAR, "C", (27, 21))]:
+        cohort(world.own, n, met, 0, eal=3, year=year, tag=tag)
+    for year, tag, met in [(YEAR - 2, "D", 28), (YEAR - 1, "E", 27), (YEAR, "F", 12)]:
+        cohort(world.partner, 30, met, 0, year=year, tag=tag)
+    body = aggregates(client, world["coordinator"], "partnership=home")
+    own, partner = row(body, "own-primary"), row(body, "partner-primary")
+    expected = stats.describe_change([(29, 32), (23, 25), (21, 27)])
+    assert own["change"] == {
+        "kind": "uncertain_down",
+        "points": pytest.approx(expected.points),
+        "words": "down 13 points; too few pupils to be sure",
+        "p_value": pytest.approx(expected.p_value),
+    }
+    assert (partner["change"]["kind"], partner["change"]["words"]) == ("falling", "falling (down 53 points)")
+    assert row(body, "own-primary", "eal")["change"] is None  # 3 EAL pupils a year: hidden
+    assert row(body, None)["change"]["words"] == stats.describe_change([(57, 62), (50, 55), (33, 57)]).words
+    assert [r["year"] for r in body["results"]] == [YEAR] * len(body["results"])  # earlier years only inform the change
+    mine = aggregates(client, world["head"], "school=own-primary")
+    assert row(mine, "own-primary", "eal")["change"]["words"] == "little change"  # 3 of 3 each year
+
+
 def test_schema_describes_the_outcome_endpoints(client, db):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     for path in [
@@ -394,6 +419,9 @@ def test_schema_describes_the_outcome_endpoints(client, db):
         "/api/v1/schools/{slug}/pupils/{id}/",
     ]:
         assert "get" in schema["paths"][path], path
+    change = schema["components"]["schemas"]["Change"]["properties"]
+    assert "too few pupils to be sure" in change["words"]["description"]
+    assert change["kind"]["description"].startswith("rising / falling: a significant change")
 
 
 def test_formula_like_names_are_stored_as_typed_returned_as_text_and_documented_as_such(client, world):

@@ -55,6 +55,7 @@ from partnership.outcomes.analysis.figures import (  # noqa: F401
     hidden_groups,
     measure_row,
     school_source,
+    shown_count,
 )
 from partnership.outcomes.analysis.flags import (  # noqa: F401
     FLAG_KINDS,

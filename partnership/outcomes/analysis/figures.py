@@ -138,13 +138,13 @@ def school_source(table: dict[CountKey, Counts], school_id: int, view: Viewpoint
 @dataclass
 class MeasureRow:
     """One measure for one school (or the partnership): this year's figure, the higher standard,
-    three years of figures and their trend."""
+    three years of figures and the change over them in words (`stats.describe_change`)."""
 
     measure: MeasureSpec
     figure: stats.Figure
     higher: stats.Figure | None
     history: list[tuple[int, stats.Figure]]
-    trend: stats.Trend | None
+    trend: stats.Change | None
 
     @property
     def gap_to_national(self) -> float | None:
@@ -161,8 +161,16 @@ def measure_row(source: Source, measure: MeasureSpec, year: int, nationals: Nati
     higher = None
     if measure.higher_statistic:
         higher = source.figure(year, measure, "all", nationals.get(measure, year, higher=True), higher=True)
-    values = [f.percentage if f.denominator else None for _, f in history]
-    return MeasureRow(measure, history[-1][1], higher, history, stats.trend(values))
+    change = stats.describe_change([shown_count(f) for _, f in history])
+    return MeasureRow(measure, history[-1][1], higher, history, change)
+
+
+def shown_count(figure: stats.Figure) -> stats.Count | None:
+    """A figure's (successes, n) for describing a change; None when it is hidden or has no pupils, so
+    a change is never described through a figure the viewer may not see."""
+    if figure.suppressed or not figure.denominator or figure.numerator is None:
+        return None
+    return figure.numerator, figure.denominator
 
 
 @dataclass
@@ -176,7 +184,7 @@ class GapRow:
     label: str
     first: Group
     second: Group
-    by_measure: list[tuple[MeasureSpec, float | None, stats.Trend | None]]  # gap this year, trend of the gap
+    by_measure: list[tuple[MeasureSpec, float | None, stats.Change | None]]  # gap this year, change in its size
 
 
 def group_rows(source: Source, measures: Sequence[MeasureSpec], year: int, nationals: Nationals) -> list[GroupRow]:
@@ -189,17 +197,20 @@ def group_rows(source: Source, measures: Sequence[MeasureSpec], year: int, natio
 def gap_rows(
     source: Source, measures: Sequence[MeasureSpec], year: int, gaps: Sequence[tuple[str, str, str]] = GAPS
 ) -> list[GapRow]:
-    """Gaps between groups this year, and whether each gap is widening (its trend over three years
-    is falling: the first group falling further behind). Hidden where either group is hidden."""
+    """Gaps between groups this year, and how the size of each gap changed over three years
+    (`stats.describe_gap_change`: "widening" only when the counts support it). Hidden where either
+    group is hidden."""
     rows = []
     for first, second, label in gaps:
         by_measure = []
         for m in measures:
-            values = []
-            for each in three_years(year):
-                a = source.figure(each, m, first, None)
-                b = source.figure(each, m, second, None)
-                values.append(stats.figure_gap(a, b) if a.denominator and b.denominator else None)
-            by_measure.append((m, values[-1], stats.trend(values)))
+            pairs = [
+                (source.figure(each, m, first, None), source.figure(each, m, second, None))
+                for each in three_years(year)
+            ]
+            a, b = pairs[-1]
+            gap = stats.figure_gap(a, b) if a.denominator and b.denominator else None
+            change = stats.describe_gap_change([shown_count(x) for x, _ in pairs], [shown_count(y) for _, y in pairs])
+            by_measure.append((m, gap, change))
         rows.append(GapRow(label, GROUP_BY_KEY[first], GROUP_BY_KEY[second], by_measure))
     return rows

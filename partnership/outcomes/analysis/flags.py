@@ -1,4 +1,4 @@
-"""Flags for the board: below national, falling, widening gap."""
+"""Flags for the board: below national, a significant fall, a significantly widening gap."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class Flag:
 
 FLAG_KINDS = {
     "below": "Significantly below national",
-    "falling": "Falling three-year trend",
+    "falling": "Falling over three years",
     "gap": "Widening disadvantaged gap",
 }
 
@@ -47,7 +47,9 @@ def flags_for(
     threshold: int,
 ) -> list[Flag]:
     """Flags only from groups of at least `threshold` pupils, even for a school's own staff: a
-    trend or gap in a handful of pupils is noise, not something to act on."""
+    trend or gap in a handful of pupils is noise, not something to act on. A fall or a widening gap
+    flags only when it is significant (`stats.describe_change`): a large change too few pupils can
+    confirm is described on the board but not flagged."""
     found = []
     for row in rows:
         m = row.measure
@@ -63,27 +65,27 @@ def flags_for(
                     f"significantly below national ({stats.format_pct(row.figure.national)}).",
                 )
             )
-        if row.trend == "falling" and all(_big_enough(f, threshold) for _, f in row.history):
+        if row.trend and row.trend.kind == "falling" and all(_big_enough(f, threshold) for _, f in row.history):
             first, last = row.history[0][1], row.history[-1][1]
             found.append(
                 Flag(
                     "falling",
                     school_id,
                     m.key,
-                    f"{school_name}: {m.label} has fallen each year, from {stats.format_pct(first.percentage)} "
+                    f"{school_name}: {m.label} is {row.trend.words}, from {stats.format_pct(first.percentage)} "
                     f"in {year_text(row.history[0][0])} to {stats.format_pct(last.percentage)} in {year_text(year)}.",
                 )
             )
     if disadvantaged_gaps is not None:
-        for m, gap, gap_trend in disadvantaged_gaps.by_measure:
-            if gap_trend == "falling" and gap is not None and gap < 0:
+        for m, gap, change in disadvantaged_gaps.by_measure:
+            if change and change.kind == "widening" and gap is not None and gap < 0:
                 found.append(
                     Flag(
                         "gap",
                         school_id,
                         m.key,
-                        f"{school_name}: the disadvantaged gap in {m.label} has widened each year, "
-                        f"to {gap:.0f} percentage points in {year_text(year)}.",
+                        f"{school_name}: the disadvantaged gap in {m.label} is {change.words}, "
+                        f"to {stats.format_pct(gap).rstrip('%')} percentage points in {year_text(year)}.",
                     )
                 )
     return found

@@ -66,7 +66,7 @@ def dashboard_cell(row: MeasureRow) -> str:
         return format_html('<span class="app-suppressed">{}</span>', figure.label)
     if not figure.denominator:
         return mark_safe('<span class="app-muted">no pupils</span>')  # noqa: S308 - a constant
-    trend = format_html(' <span class="govuk-body-s">{}</span>', row.trend) if row.trend else ""
+    trend = format_html(' <span class="govuk-body-s">{}</span>', row.trend.words) if row.trend else ""
     return format_html(
         '<strong>{}</strong> <span class="govuk-body-s">of {} ({}&ndash;{})</span><br>{}{}',
         stats.format_pct(figure.percentage),

@@ -218,24 +218,208 @@ class TestGapsAndTrends:
         assert stats.gap_to_national(stats.figure_for(30, 40)) is None
         assert stats.percentage_gap(None, 50) is None
 
+
+def scipy_two_proportion(k1: int, n1: int, k2: int, n2: int) -> float:
+    """The oracle: chi-square without continuity correction (the z-test) when every expected count
+    is at least 5, Fisher's exact test otherwise."""
+    table = [[k1, n1 - k1], [k2, n2 - k2]]
+    if k1 + k2 in (0, n1 + n2):
+        return 1.0  # one column is empty: scipy's chi-square refuses, Fisher gives 1
+    if scipy_stats.contingency.expected_freq(table).min() >= 5:
+        return float(scipy_stats.chi2_contingency(table, correction=False).pvalue)
+    return float(scipy_stats.fisher_exact(table).pvalue)
+
+
+def oracle_kind(k1: int, n1: int, k2: int, n2: int) -> str:
+    """The kind of change the documented rule gives, with scipy's p-value (two years)."""
+    points = 100 * (k2 * n1 - k1 * n2) / (n1 * n2)
+    if scipy_two_proportion(k1, n1, k2, n2) < 0.05:
+        return "rising" if points > 0 else "falling"
+    if abs(k2 * n1 - k1 * n2) * 100 >= 5 * n1 * n2:
+        return "uncertain_up" if points > 0 else "uncertain_down"
+    return "little_change"
+
+
+@needs_scipy
+class TestChange:
+    """Three-year changes in words (the rule in stats.py and docs/outcomes.md), scipy as the oracle."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(counts(max_n=300), counts(max_n=300))
+    def test_two_proportion_p_value_matches_scipy(self, first, second):
+        (k1, n1), (k2, n2) = first, second
+        assert stats.two_proportion_p_value(k1, n1, k2, n2) == pytest.approx(
+            scipy_two_proportion(k1, n1, k2, n2), rel=1e-9, abs=1e-12
+        )
+
+    @settings(max_examples=200, deadline=None)
+    @given(counts(max_n=200), counts(max_n=200))
+    def test_fisher_and_z_test_match_scipy(self, first, second):
+        (k1, n1), (k2, n2) = first, second
+        table = [[k1, n1 - k1], [k2, n2 - k2]]
+        fisher = scipy_stats.fisher_exact(table).pvalue
+        assert stats.fisher_exact_p_value(k1, n1, k2, n2) == pytest.approx(fisher, rel=1e-9, abs=1e-12)
+        if 0 < k1 + k2 < n1 + n2:
+            chi2 = scipy_stats.chi2_contingency(table, correction=False).pvalue
+            assert stats.z_test_p_value(k1, n1, k2, n2) == pytest.approx(chi2, rel=1e-9, abs=1e-12)
+
+    @settings(max_examples=300, deadline=None)
+    @given(counts(max_n=120), counts(max_n=120))
+    def test_kind_follows_the_rule_with_scipy(self, first, second):
+        (k1, n1), (k2, n2) = first, second
+        change = stats.describe_change([first, second])
+        assert change is not None
+        assert change.kind == oracle_kind(k1, n1, k2, n2)
+
     @pytest.mark.parametrize(
-        ("values", "expected"),
+        ("counts_by_year", "kind", "words"),
         [
-            ([60, 65, 70], "rising"),
-            ([70, 65, 60], "falling"),
-            ([60, 61, 62], "stable"),  # within the 2-point tolerance each year
-            ([60, 70, 60], "stable"),  # no consistent direction
-            ([60, 70, 71], "stable"),  # up, then flat: not a trend
-            ([60, 57], "falling"),
-            ([60, None, 70], None),  # never draw a trend through a suppressed year
-            ([60], None),
+            # 50% -> 77% of 30: p = 0.032 (z-test), significant.
+            ([(15, 30), (19, 30), (23, 30)], "rising", "rising (up 27 points)"),
+            # 50% -> 73% of 30: p = 0.063, just not: large, but too few pupils to be sure.
+            ([(15, 30), (18, 30), (22, 30)], "uncertain_up", "up 23 points; too few pupils to be sure"),
+            # Of 60: 30 -> 41 is just significant (p = 0.041), 30 -> 40 just not (p = 0.064).
+            ([(30, 60), (35, 60), (41, 60)], "rising", "rising (up 18 points)"),
+            ([(30, 60), (35, 60), (40, 60)], "uncertain_up", "up 17 points; too few pupils to be sure"),
+            # Fisher's exact for small counts: 100% -> 50% of 10 is significant (p = 0.033),
+            # 100% -> 60% is not (p = 0.087).
+            ([(10, 10), (8, 10), (5, 10)], "falling", "falling (down 50 points)"),
+            ([(10, 10), (8, 10), (6, 10)], "uncertain_down", "down 40 points; too few pupils to be sure"),
+            # Exactly 5 points is not small (30% -> 35%: 0.35 - 0.3 is 4.999... in floating point).
+            ([(6, 20), (6, 20), (7, 20)], "uncertain_up", "up 5 points; too few pupils to be sure"),
+            ([(7, 20), (7, 20), (6, 20)], "uncertain_down", "down 5 points; too few pupils to be sure"),
+            # Under 5 points, every year: little change.
+            ([(20, 41), (20, 41), (22, 41)], "little_change", "little change"),
+            # Little change overall, but a middle year 10 points away: not "little change".
+            ([(18, 30), (21, 30), (19, 30)], "mixed", "up and down; little change overall"),
+            # A small change in a very large cohort is significant, and says how small.
+            ([(1500, 3000), (1560, 3000), (1620, 3000)], "rising", "rising (up 4 points)"),
+            # One pupil: everything is uncertain.
+            ([(1, 1), (1, 1), (0, 1)], "uncertain_down", "down 100 points; too few pupils to be sure"),
+            ([(1, 1), (0, 1)], "uncertain_down", "down 100 points; too few pupils to be sure"),
+            # 0% and 100%.
+            ([(0, 30), (0, 30), (0, 30)], "little_change", "little change"),
+            ([(30, 30), (30, 30), (30, 30)], "little_change", "little change"),
+            ([(0, 30), (10, 30), (30, 30)], "rising", "rising (up 100 points)"),
+            ([(0, 6), (3, 6), (6, 6)], "rising", "rising (up 100 points)"),
+            ([(0, 3), (1, 3), (3, 3)], "uncertain_up", "up 100 points; too few pupils to be sure"),
         ],
     )
-    def test_trend(self, values, expected):
-        assert stats.trend(values) == expected
+    def test_boundaries(self, counts_by_year, kind, words):
+        change = stats.describe_change(counts_by_year)
+        assert change is not None
+        assert (change.kind, change.words) == (kind, words)
+        (k1, n1), (k2, n2) = counts_by_year[0], counts_by_year[-1]
+        assert change.p_value == pytest.approx(scipy_two_proportion(k1, n1, k2, n2), rel=1e-9, abs=1e-12)
+        assert change.points == pytest.approx(100 * (k2 / n2 - k1 / n1))
+        if kind != "mixed":
+            assert kind == oracle_kind(k1, n1, k2, n2)
+        assert change.significant == (kind in ("rising", "falling"))
 
-    def test_trend_tolerance(self):
-        assert stats.trend([60, 61, 62], tolerance=0.5) == "rising"
+    def test_91_92_78_in_one_school_is_a_fall_too_few_pupils_confirm(self):
+        """91% -> 92% -> 78% in a one-form-entry school: never "stable", and not proof of a fall."""
+        years = [(29, 32), (23, 25), (21, 27)]
+        assert [round(100 * k / n) for k, n in years] == [91, 92, 78]
+        change = stats.describe_change(years)
+        assert change is not None
+        assert scipy_two_proportion(29, 32, 21, 27) > 0.05
+        assert change.kind == "uncertain_down"
+        assert change.words == "down 13 points; too few pupils to be sure"
+
+    def test_91_92_78_across_a_partnership_is_falling(self):
+        years = [(273, 300), (276, 300), (234, 300)]
+        assert [round(100 * k / n) for k, n in years] == [91, 92, 78]
+        change = stats.describe_change(years)
+        assert change is not None
+        assert scipy_two_proportion(273, 300, 234, 300) < 0.05
+        assert (change.kind, change.words) == ("falling", "falling (down 13 points)")
+
+    def test_one_point_is_singular(self):
+        change = stats.describe_change([(1500, 3000), (1530, 3000)])
+        assert change is not None
+        assert change.words == "little change"
+        change = stats.describe_change([(60000, 100000), (61000, 100000)])
+        assert change is not None
+        assert change.words == "rising (up 1 point)"
+        change = stats.describe_change([(500000, 1000000), (503000, 1000000)])
+        assert change is not None
+        assert change.words == "rising (up less than 1 point)"
+
+    @pytest.mark.parametrize(
+        "counts_by_year",
+        [
+            [(20, 30), None, (25, 30)],  # a suppressed year: never described through a gap
+            [None, (20, 30), (25, 30)],
+            [(20, 30), (0, 0), (25, 30)],  # a year with no pupils
+            [(20, 30)],
+            [],
+        ],
+    )
+    def test_no_change_without_every_year(self, counts_by_year):
+        assert stats.describe_change(counts_by_year) is None
+
+
+def scipy_gap_p_value(earliest, latest) -> float:
+    """The gap test's oracle: the normal tail from scipy for (|latest gap| - |earliest gap|) over
+    the standard error from proportions with one success and one failure added."""
+    import math
+
+    def gap(pair):
+        (ka, na), (kb, nb) = pair
+        return ka / na - kb / nb
+
+    def variance(k, n):
+        p = (k + 1) / (n + 2)
+        return p * (1 - p) / n
+
+    se = math.sqrt(sum(variance(k, n) for k, n in [*earliest, *latest]))
+    return float(2 * scipy_stats.norm.sf(abs(abs(gap(latest)) - abs(gap(earliest))) / se))
+
+
+@needs_scipy
+class TestGapChange:
+    @settings(max_examples=200, deadline=None)
+    @given(counts(max_n=200), counts(max_n=200), counts(max_n=200), counts(max_n=200))
+    def test_p_value_matches_scipy(self, a0, b0, a2, b2):
+        p_value = stats.gap_change_p_value((a0, b0), (a2, b2))
+        assert p_value == pytest.approx(scipy_gap_p_value((a0, b0), (a2, b2)), rel=1e-9, abs=1e-12)
+
+    @pytest.mark.parametrize(
+        ("first", "second", "kind", "words"),
+        [
+            # Disadvantaged 60% -> 40% of 60 while others stay at 80% of 200: a gap of 20 -> 40 points.
+            ([(36, 60), (30, 60), (24, 60)], [(160, 200)] * 3, "widening", "widening (by 20 points)"),
+            # The same percentages in 10 disadvantaged pupils: too few to be sure.
+            (
+                [(6, 10), (5, 10), (4, 10)],
+                [(160, 200)] * 3,
+                "uncertain_widening",
+                "widened 20 points; too few pupils to be sure",
+            ),
+            ([(24, 60), (30, 60), (36, 60)], [(160, 200)] * 3, "narrowing", "narrowing (by 20 points)"),
+            # The gap changes sign (-4 -> +6): its size grows by only 2 points.
+            ([(19, 25), (19, 25), (43, 50)], [(80, 100)] * 3, "little_change", "little change"),
+            ([(12, 30), (15, 30), (13, 30)], [(30, 60)] * 3, "mixed", "up and down; little change overall"),
+            # Exactly 5 points (a gap of 30 -> 35).
+            (
+                [(7, 20), (7, 20), (6, 20)],
+                [(13, 20), (13, 20), (13, 20)],
+                "uncertain_widening",
+                "widened 5 points; too few pupils to be sure",
+            ),
+        ],
+    )
+    def test_boundaries(self, first, second, kind, words):
+        change = stats.describe_gap_change(first, second)
+        assert change is not None
+        assert (change.kind, change.words) == (kind, words)
+        assert change.p_value == pytest.approx(
+            scipy_gap_p_value((first[0], second[0]), (first[-1], second[-1])), rel=1e-9, abs=1e-12
+        )
+
+    def test_missing_year_gives_none(self):
+        assert stats.describe_gap_change([(6, 10), None, (4, 10)], [(160, 200)] * 3) is None
+        assert stats.describe_gap_change([(6, 10)] * 3, [(160, 200), (0, 0), (160, 200)]) is None
 
 
 class TestFormatting:
