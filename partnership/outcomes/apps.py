@@ -11,10 +11,4 @@ class OutcomesConfig(AppConfig):
 
         policy.register()
         registry.register_nav(registry.NavItem("Outcomes", "outcomes:index", "outcomes", order=70))
-        registry.register_demo(
-            registry.DemoLoader(
-                "outcomes",
-                lambda password: registry.DemoOutcome(f"{demo.load_outcomes_demo()} schools given pupils and results"),
-                40,
-            )
-        )
+        registry.register_demo(registry.DemoLoader("outcomes", demo.demo_outcome, 40))
