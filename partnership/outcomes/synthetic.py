@@ -17,8 +17,9 @@ intake, and a group's with its effect. Because one pupil's subjects share the ge
 combined RWM comes out near the national RWM figure without being forced.
 
 Deterministic: each school's data depends only on `seed` and the school's URN, not on the order or
-number of schools. Names are made up from short lists; UPNs carry a valid DfE check letter, the
-school's LAESTAB and an allocation year, so they are well formed but belong to nobody.
+number of schools. Names are made up from short lists, no two pupils of a school alike; UPNs carry
+a valid DfE check letter, the school's LAESTAB and an allocation year, so they are well formed but
+belong to nobody.
 
 Academic years are stored by their starting year (2024 means 2024/25), as in the models. National
 figures are read from the NationalFigure table where a row exists, else from the constants below
@@ -321,6 +322,7 @@ class _SchoolGenerator:
         self.cohort_size = rng.randint(15, 30)
         self.laestab = _laestab(school)
         self.pupils: list[_Pupil] = []
+        self.names: set[tuple[str, str]] = set()
         self.pupil_years: list[PupilYear] = []
         self.results: list[Result] = []
         self.assessments: list[TeacherAssessment] = []
@@ -348,13 +350,14 @@ class _SchoolGenerator:
         k, e = _SEN_GIVEN[disadvantaged]
         draw = rng.random()
         sen = SenProvision.EHCP if draw < e else SenProvision.SEN_SUPPORT if draw < e + k else SenProvision.NONE
-        forename = rng.choice(FORENAMES_F if female else FORENAMES_M)
+        forenames = FORENAMES_F if female else FORENAMES_M
+        forename, surname = self._unused_name(forenames, rng.choice(forenames), rng.choice(SURNAMES))
         model = Pupil(
             school=self.school,
             upn=make_upn(
                 self.laestab[:3], self.laestab[3:], entry_year + 1, serial + 1
             ),  # allocated in the Reception year
-            surname=rng.choice(SURNAMES),
+            surname=surname,
             forename=forename,
             date_of_birth=born,
             sex=Sex.FEMALE if female else Sex.MALE,
@@ -372,6 +375,22 @@ class _SchoolGenerator:
             general=rng.gauss(0, GENERAL_SD),
             strengths={s: rng.gauss(0, SUBJECT_SD) for s in ("early", "reading", "writing", "maths")},
         )
+
+    def _unused_name(self, forenames: list[str], forename: str, surname: str) -> tuple[str, str]:
+        """The drawn name, or the next one no pupil of the school has (surnames first, then
+        forenames), so no two pupils of a school share a name. Draws nothing more from the
+        generator, so the rest of the school's data is the same as without it."""
+        start_f, start_s = forenames.index(forename), SURNAMES.index(surname)
+        for step_f in range(len(forenames)):
+            for step_s in range(len(SURNAMES)):
+                name = (
+                    forenames[(start_f + step_f) % len(forenames)],
+                    SURNAMES[(start_s + step_s) % len(SURNAMES)],
+                )
+                if name not in self.names:
+                    self.names.add(name)
+                    return name
+        return forename, surname  # more pupils than names: a school of over 480 of one sex
 
     def _latent(self, pupil: _Pupil, measure: str, occasion_sd: float = OCCASION_SD) -> float:
         profile, subject = MEASURE_PROFILE[measure]

@@ -9,6 +9,7 @@ end), with the clock set to that day so the services' own "now" agrees with the 
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from collections.abc import Iterator
 from unittest import mock
@@ -16,6 +17,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import User
@@ -42,13 +44,18 @@ SHOWN_BY = {
 }
 
 
-def _load_with_clock(today: datetime.date) -> dict[str, int]:
-    """`manage.py load_demo` twice on `today` (its clock at lunchtime); the row counts after each."""
+def _clock(today: datetime.date):  # type: ignore[no-untyped-def]
+    """The clock at lunchtime on `today`, for the services and pages as much as the demo."""
     noon = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12, 30)))
-    with mock.patch.object(timezone, "now", return_value=noon):
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return mock.patch.object(timezone, "now", return_value=noon)
+
+
+def _load_with_clock(today: datetime.date) -> dict[str, int]:
+    """`manage.py load_demo` twice on `today`; the row counts after the first."""
+    with _clock(today):
+        call_command("load_demo", stdout=io.StringIO())
         first = _counts()
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", stdout=io.StringIO())
     assert _counts() == first, "loading the demo again changed it"
     return first
 
@@ -174,3 +181,32 @@ def test_plans_answer_the_weak_subjects_the_results_show(demo_day):
             objectives = Objective.objects.filter(priority__plan=plan).values_list("title", flat=True)
             assert not [title for title in objectives if "Key Stage 2" in title or "Year 4" in title], school
     assert Priority.objects.filter(plan__kind="school").count() >= 20
+
+
+def test_the_demo_pages_show(demo_day, client):
+    """The pages a visitor opens first, on the demo's own day: a latest year without national
+    figures yet must still show."""
+    head = User.objects.get(email="head.byfleet-primary@demo.example")
+    coordinator = User.objects.get(email="coordinator.stars@demo.example")
+    plan = ImprovementPlan.objects.get(school=head.school, academic_year=current_academic_year(demo_day))
+    held = Meeting.objects.filter(network__partnership__slug="stars", status=Meeting.Status.HELD).get()
+    pages = [
+        (head, reverse("outcomes:school_outcomes", args=["byfleet-primary"])),
+        (head, reverse("plans:detail", args=[plan.pk])),
+        (head, reverse("meetings:detail", args=[held.pk])),
+        (head, "/"),
+        (coordinator, reverse("outcomes:partnership_dashboard", args=["stars"])),
+        (coordinator, reverse("plans:shared_priorities", args=["stars"])),
+    ]
+    with _clock(demo_day):
+        for user, url in pages:
+            client.force_login(user)
+            response = client.get(url)
+            assert response.status_code == 200, url
+
+
+def test_no_two_pupils_of_a_school_share_a_name(demo_day):
+    from partnership.outcomes.models import Pupil
+
+    names = list(Pupil.objects.values_list("school_id", "forename", "surname"))
+    assert len(names) == len(set(names)) > 1000
