@@ -210,11 +210,11 @@ def load_meetings_demo(today: datetime.date | None = None) -> int:
         # Hosts take turns across the partnership: each meeting goes to the next school in the list.
         senco_day = next_school_day(today + datetime.timedelta(days=SENCO_IN_DAYS))
         rab_day = next_school_day(today + datetime.timedelta(days=RAB_IN_DAYS))
-        rab_term = Term(term_of(rab_day)).label
+        data_term = Term(term_of(today)).label  # the board looks at the data of the term under way now
         plan = [
             (heads_network.first(), PAST_HEADS, None),
             (senco_network.first(), NEXT_SENCO, (_at(senco_day, 9, 30), SENCO_AGENDA)),
-            (rab, NEXT_RAB, (_at(rab_day, 16, 0), [(t.format(term=rab_term), d) for t, d in RAB_AGENDA])),
+            (rab, NEXT_RAB, (_at(rab_day, 16, 0), [(t.format(term=data_term), d) for t, d in RAB_AGENDA])),
         ]
         for turn, (network, title, upcoming) in enumerate(plan):
             if network is None or Meeting.objects.filter(network=network, title=title).exists():

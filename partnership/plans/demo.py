@@ -1,6 +1,11 @@
 """Synthetic demo plans: a development plan for this academic year for every demo school and an
 improvement plan for each demo partnership. Run after `partnership.directory.demo.load_demo`.
 
+Each school's priorities answer the subjects its results are weak in (the demo's story,
+`directory.demo.WEAK_SUBJECTS`, which the synthetic results follow), then general ones; an infant
+school's plan has no Key Stage 2 objectives. Dates follow `today`: milestones of terms that have
+ended are achieved, and due dates fall on school days.
+
 Idempotent: a school or partnership that already has this year's plan is left alone. About half
 the schools share their priorities, chosen so that the shared-priorities table has columns with
 two or more schools. Everything is written through the services, so the audit log reads as if
