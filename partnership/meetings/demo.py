@@ -44,6 +44,7 @@ NEXT_RAB = "Raising Achievement Board: termly data review"
 PAST_DAYS_AGO = 21  # the headteachers' meeting, about three weeks before the demo's today
 SENCO_IN_DAYS = 10
 RAB_IN_DAYS = 24
+PARTNERSHIPS_BY_SLUG = {spec["slug"]: spec for spec in PARTNERSHIPS.values()}
 SENCO_AGENDA = [
     ("Welcome and introductions", ""),
     ("Provision mapping: what works in each school", "Bring one example of a provision map."),
@@ -98,9 +99,6 @@ def heads_agenda(partnership_slug: str, held_on: datetime.date) -> list[tuple[st
         ),
         ("Any other business", "", f"INSET day on {_long_date(inset)} confirmed as a shared day.", ""),
     ]
-
-
-PARTNERSHIPS_BY_SLUG = {spec["slug"]: spec for spec in PARTNERSHIPS.values()}
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:

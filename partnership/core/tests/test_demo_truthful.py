@@ -149,6 +149,7 @@ def test_agreements_and_decisions_are_recorded(demo_day):
 def test_every_school_has_an_approved_data_lead_and_the_pending_request_remains(demo_day):
     for school in School.objects.all():
         lead = User.objects.get(email=f"datalead.{school.slug}@demo.example")
+        assert lead.check_password("partnership-demo-2026")  # the published demo password
         role = RoleAssignment.objects.current(demo_day).get(person=lead, role=Role.DATA_LEAD)
         assert role.school_id == school.pk and role.approved_at is not None
     pending = RoleAssignment.objects.get(person__email="teacher.byfleet-primary@demo.example", role=Role.DATA_LEAD)
