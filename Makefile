@@ -16,13 +16,14 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+PORT ?= 8000
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py send_meeting_reminders
 	@echo ""
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian packages the tests need: Chromium for browser tests, Pango and fonts for WeasyPrint PDFs.
 # Installed when missing and we are root (CI, fresh machines).

@@ -5,6 +5,7 @@ imports the apps, so a new app plugs in by registering here.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,7 @@ class DemoOutcome:
 @dataclass(frozen=True)
 class DemoLoader:
     name: str
-    load: Callable[[str], DemoOutcome]  # given the demo password
+    load: Callable[[str, datetime.date], DemoOutcome]  # given the demo password and the day it loads
     order: int = 100
 
 

@@ -17,8 +17,4 @@ class MeetingsConfig(AppConfig):
         registry.register_home_panel(
             registry.HomePanel("meetings", "meetings/_home_meetings.html", selectors.home_meetings, order=20)
         )
-        registry.register_demo(
-            registry.DemoLoader(
-                "meetings", lambda password: registry.DemoOutcome(f"{demo.load_meetings_demo()} meetings created"), 30
-            )
-        )
+        registry.register_demo(registry.DemoLoader("meetings", demo.demo_outcome, 30))

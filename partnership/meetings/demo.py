@@ -3,7 +3,9 @@
 For each partnership: a Raising Achievement Board (the heads, the coordinator and the adviser), a
 past headteachers' meeting with agenda, minutes, decisions and two actions (one overdue) and
 approved minutes, and upcoming SENCO network and Raising Achievement Board meetings with agendas.
-Hosts follow the rotation. Idempotent: a meeting that exists (same network and title) is left alone.
+Hosts follow the rotation. Every date follows `today` (the day the demo loads) and falls on a
+school day (`core.schoolyear.is_school_day`): no meeting at a weekend, on a bank holiday or in the
+holidays. Idempotent: a meeting that exists (same network and title) is left alone.
 """
 
 from __future__ import annotations
@@ -15,8 +17,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.core.registry import DemoOutcome
 from partnership.core.roles import Role
-from partnership.directory.demo import PARTNERSHIPS
+from partnership.core.schoolyear import (
+    TERM_ORDER,
+    Term,
+    current_academic_year,
+    first_school_day_of_term,
+    next_school_day,
+    previous_school_day,
+    term_of,
+)
+from partnership.directory.demo import PARTNERSHIPS, WEAK_SUBJECTS
 from partnership.directory.models import Membership, Network, NetworkMember, Partnership, RoleAssignment
 from partnership.meetings import services
 from partnership.meetings.models import Attendance, Meeting
@@ -26,36 +38,67 @@ RAB_REMIT = (
     "Looks at each school's outcomes against national figures every term, agrees where schools need "
     "support and checks that the support made a difference."
 )
-PAST_HEADS = "Headteachers' meeting: autumn review"
+PAST_HEADS = "Headteachers' meeting: half-termly review"
 NEXT_SENCO = "SENCO network: provision mapping"
-NEXT_RAB = "Raising Achievement Board: autumn data"
-
-HEADS_AGENDA = [
-    ("Welcome, apologies and minutes of the last meeting", "", "Minutes of the last meeting agreed.", ""),
-    (
-        "Phonics screening check results",
-        "Each school's results against last year and national.",
-        "Results are up in four schools. Two schools saw a dip with Year 1 cohorts that had high mobility.",
-        "Share the Year 1 catch-up programme across all schools.\nPhonics leads to meet before half term.",
-    ),
-    (
-        "Peer review rota for the spring term",
-        "",
-        "The draft rota was discussed; heads asked to avoid last year's pairings.",
-        "Rota agreed with the changes discussed.",
-    ),
-    ("Any other business", "", "INSET day on 3 January confirmed as a shared day.", ""),
-]
+NEXT_RAB = "Raising Achievement Board: termly data review"
+PAST_DAYS_AGO = 21  # the headteachers' meeting, about three weeks before the demo's today
+SENCO_IN_DAYS = 10
+RAB_IN_DAYS = 24
+PARTNERSHIPS_BY_SLUG = {spec["slug"]: spec for spec in PARTNERSHIPS.values()}
 SENCO_AGENDA = [
     ("Welcome and introductions", ""),
     ("Provision mapping: what works in each school", "Bring one example of a provision map."),
     ("EHCP applications: timelines and the local authority's new process", ""),
 ]
 RAB_AGENDA = [
-    ("Autumn data: each school's headlines", "Data leads' summaries are attached in each school's pack."),
+    ("{term} data: each school's headlines", "Data leads' summaries are attached in each school's pack."),
     ("Schools causing concern and support offered", ""),
     ("Impact of last term's support", ""),
 ]
+
+
+def _next_term(day: datetime.date) -> tuple[int, str]:
+    """(academic year, term) of the term after the one `day` is in."""
+    year, index = current_academic_year(day), TERM_ORDER.index(Term(term_of(day)))
+    return (year, TERM_ORDER[index + 1]) if index < 2 else (year + 1, TERM_ORDER[0])
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def heads_agenda(partnership_slug: str, held_on: datetime.date) -> list[tuple[str, str, str, str]]:
+    """(title, description, minutes, decisions) of the past headteachers' meeting: the phonics item
+    names the schools whose reading is weak in the demo's data, the rota and the shared INSET day
+    are for the next term, and the INSET day is a school day."""
+    year, term = _next_term(held_on)
+    term_name = Term(term).label.lower()
+    inset = first_school_day_of_term(year, term)
+    slugs = [slug for _, slug, _, _ in PARTNERSHIPS_BY_SLUG[partnership_slug]["schools"]]
+    names = {slug: name for name, slug, _, _ in PARTNERSHIPS_BY_SLUG[partnership_slug]["schools"]}
+    weak = [names[slug] for slug in slugs if "reading" in WEAK_SUBJECTS.get(slug, ())]
+    phonics = (
+        f"Results at {' and '.join(weak)} are below the national figure again; the other schools "
+        "shared what has worked for them."
+        if weak
+        else "Every school's results are close to the national figure."
+    )
+    return [
+        ("Welcome, apologies and minutes of the last meeting", "", "Minutes of the last meeting agreed.", ""),
+        (
+            "Phonics screening check results",
+            "Each school's results against last year and national.",
+            phonics,
+            "Share the Year 1 catch-up programme across all schools.\nPhonics leads to meet before half term.",
+        ),
+        (
+            f"Peer review rota for the {term_name} term",
+            "",
+            "The draft rota was discussed; heads asked to avoid last year's pairings.",
+            "Rota agreed with the changes discussed.",
+        ),
+        ("Any other business", "", f"INSET day on {_long_date(inset)} confirmed as a shared day.", ""),
+    ]
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -96,32 +139,35 @@ def _schedule(
     return meeting
 
 
-def _past_heads_meeting(network: Network, host: Any, coordinator: User, heads: list[User]) -> None:
-    today = timezone.localdate()
+def _past_heads_meeting(
+    network: Network, host: Any, coordinator: User, heads: list[User], today: datetime.date
+) -> None:
+    held_on = previous_school_day(today - datetime.timedelta(days=PAST_DAYS_AGO))
+    agenda = heads_agenda(network.partnership.slug, held_on)
     meeting = _schedule(
         network,
         PAST_HEADS,
-        _at(today - datetime.timedelta(days=21), 13, 30),
+        _at(held_on, 13, 30),
         host,
         coordinator,
-        [(title, description) for title, description, _, _ in HEADS_AGENDA],
+        [(title, description) for title, description, _, _ in agenda],
     )
     items = list(meeting.items.order_by("number"))
-    for item, (_, _, minutes, decisions) in zip(items, HEADS_AGENDA, strict=True):
+    for item, (_, _, minutes, decisions) in zip(items, agenda, strict=True):
         services.agenda_item_record_minutes(item=item, minutes=minutes, decisions=decisions, actor=coordinator)
     owners = heads or [coordinator]
     services.agenda_item_action_add(
         item=items[1],
         title="Send the Year 1 phonics catch-up programme to every school",
         owner=owners[0],
-        due_on=today - datetime.timedelta(days=7),  # overdue
+        due_on=previous_school_day(today - datetime.timedelta(days=7)),  # overdue
         actor=coordinator,
     )
     services.agenda_item_action_add(
         item=items[2],
         title="Publish the spring peer review rota",
         owner=coordinator,
-        due_on=today + datetime.timedelta(days=14),
+        due_on=next_school_day(today + datetime.timedelta(days=14)),
         actor=coordinator,
     )
     rows = list(Attendance.objects.filter(meeting=meeting).select_related("person", "meeting__network"))
@@ -133,8 +179,9 @@ def _past_heads_meeting(network: Network, host: Any, coordinator: User, heads: l
 
 
 @transaction.atomic
-def load_meetings_demo() -> int:
+def load_meetings_demo(today: datetime.date | None = None) -> int:
     """Create the demo boards and meetings that are missing. Returns how many meetings were made."""
+    today = today or timezone.localdate()
     made = 0
     for spec in PARTNERSHIPS.values():
         partnership = Partnership.objects.filter(slug=spec["slug"]).first()
@@ -158,21 +205,28 @@ def load_meetings_demo() -> int:
         ]
         if not schools:
             continue
-        today = timezone.localdate()
         # Hosts take turns across the partnership: each meeting goes to the next school in the list.
+        senco_day = next_school_day(today + datetime.timedelta(days=SENCO_IN_DAYS))
+        rab_day = next_school_day(today + datetime.timedelta(days=RAB_IN_DAYS))
+        data_term = Term(term_of(today)).label  # the board looks at the data of the term under way now
         plan = [
             (heads_network.first(), PAST_HEADS, None),
-            (senco_network.first(), NEXT_SENCO, (_at(today + datetime.timedelta(days=10), 9, 30), SENCO_AGENDA)),
-            (rab, NEXT_RAB, (_at(today + datetime.timedelta(days=24), 16, 0), RAB_AGENDA)),
+            (senco_network.first(), NEXT_SENCO, (_at(senco_day, 9, 30), SENCO_AGENDA)),
+            (rab, NEXT_RAB, (_at(rab_day, 16, 0), [(t.format(term=data_term), d) for t, d in RAB_AGENDA])),
         ]
         for turn, (network, title, upcoming) in enumerate(plan):
             if network is None or Meeting.objects.filter(network=network, title=title).exists():
                 continue
             host = schools[turn % len(schools)]
             if upcoming is None:
-                _past_heads_meeting(network, host, coordinator, heads)
+                _past_heads_meeting(network, host, coordinator, heads, today)
             else:
                 starts, agenda = upcoming
                 _schedule(network, title, starts, host, coordinator, agenda)
             made += 1
     return made
+
+
+def demo_outcome(password: str, today: datetime.date) -> DemoOutcome:
+    """The meetings part of `manage.py load_demo`."""
+    return DemoOutcome(f"{load_meetings_demo(today)} meetings created")

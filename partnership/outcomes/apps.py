@@ -1,4 +1,8 @@
+import datetime
+
 from django.apps import AppConfig
+
+from partnership.core import registry
 
 
 class OutcomesConfig(AppConfig):
@@ -6,19 +10,12 @@ class OutcomesConfig(AppConfig):
     label = "outcomes"
 
     def ready(self) -> None:
-        from partnership.core import registry
         from partnership.outcomes import policy
 
         policy.register()
         _invalidate_figures_on_change()
         registry.register_nav(registry.NavItem("Outcomes", "outcomes:index", "outcomes", order=70))
-        registry.register_demo(
-            registry.DemoLoader(
-                "outcomes",
-                lambda password: registry.DemoOutcome(f"{_load_demo()} schools given pupils and results"),
-                40,
-            )
-        )
+        registry.register_demo(registry.DemoLoader("outcomes", _load_demo, 40))
 
 
 def _invalidate_figures_on_change() -> None:
@@ -26,13 +23,14 @@ def _invalidate_figures_on_change() -> None:
     generation on; the import service, which writes in bulk, moves it itself."""
     from django.db.models.signals import post_delete, post_save
 
-    from partnership.directory.models import School
+    from partnership.directory.models import Partnership, School
     from partnership.outcomes import models, services
 
     def changed(**kwargs: object) -> None:
         services.figures_changed()
 
     for model in (
+        Partnership,
         School,
         models.Pupil,
         models.PupilYear,
@@ -44,9 +42,9 @@ def _invalidate_figures_on_change() -> None:
         post_delete.connect(changed, sender=model, dispatch_uid=f"figures-{model.__name__}-delete", weak=False)
 
 
-def _load_demo() -> int:
+def _load_demo(password: str, today: datetime.date) -> registry.DemoOutcome:
     from partnership.outcomes import demo, services
 
-    loaded = demo.load_outcomes_demo()
+    outcome = demo.demo_outcome(password, today)
     services.figures_changed()  # the demo writes in bulk
-    return loaded
+    return outcome

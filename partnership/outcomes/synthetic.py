@@ -4,7 +4,9 @@
 group, with characteristics near the national shares (disadvantaged ~25%, SEN support ~13%, EHCP
 ~2.5%, EAL ~20%, half girls; summer-born follows from the date of birth) and statutory results for
 `years` whose rates sit near the national figures in DOMAIN.md, plus termly teacher assessments in
-Years 1-6 for `assessment_year` (the current academic year by default).
+Years 1-6 for `assessment_year` (the current academic year by default) for the terms that have
+begun by `today`. `subject_effects` makes a school weaker (or stronger) in a subject, so a demo can
+tell a story: its plans then name the weak subjects as priorities.
 
 How results are made: each pupil has a latent attainment = school effect + the pupil's general
 attainment + a lasting subject strength + noise for the occasion, shifted by group effects
@@ -15,8 +17,9 @@ intake, and a group's with its effect. Because one pupil's subjects share the ge
 combined RWM comes out near the national RWM figure without being forced.
 
 Deterministic: each school's data depends only on `seed` and the school's URN, not on the order or
-number of schools. Names are made up from short lists; UPNs carry a valid DfE check letter, the
-school's LAESTAB and an allocation year, so they are well formed but belong to nobody.
+number of schools. Names are made up from short lists, no two pupils of a school alike; UPNs carry
+a valid DfE check letter, the school's LAESTAB and an allocation year, so they are well formed but
+belong to nobody.
 
 Academic years are stored by their starting year (2024 means 2024/25), as in the models. National
 figures are read from the NationalFigure table where a row exists, else from the constants below
@@ -28,7 +31,7 @@ from __future__ import annotations
 import datetime
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import NormalDist
@@ -36,6 +39,7 @@ from statistics import NormalDist
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.core.schoolyear import current_academic_year, term_dates
 from partnership.outcomes import rules
 from partnership.outcomes.models import (
     Measure,
@@ -51,6 +55,10 @@ from partnership.outcomes.upn import make_upn
 
 DEFAULT_YEARS = (2022, 2023, 2024)
 DEFAULT_SEED = 20261122
+SUBJECTS = ("early", "reading", "writing", "maths")  # the lasting subject strengths, and `subject_effects` keys
+# When a year's statutory results are all in: KS2 test results reach schools in early July, after
+# the EYFS profile, the phonics check and the multiplication check in June.
+RESULTS_IN_BY = (7, 7)
 BATCH_SIZE = 2000  # rows per INSERT (Django lowers it further where the database needs)
 SCHOOLS_PER_CHUNK = 25  # pupils of this many schools are built and written together
 
@@ -284,20 +292,37 @@ class GenerationSummary:
 class _SchoolGenerator:
     """Builds (unsaved) rows for one school."""
 
-    def __init__(self, school, *, years: Sequence[int], assessment_year: int, seed: int, rates, now) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self,
+        school,
+        *,
+        years: Sequence[int],
+        assessment_year: int,
+        seed: int,
+        rates,
+        now,
+        terms: Sequence[str] = TERMS,
+        subject_effects: Mapping[str, float] | None = None,
+        school_effect: float | None = None,
+    ) -> None:
         self.school = school
         self.years = set(years)
         self.assessment_year = assessment_year
+        self.terms = tuple(terms)
+        self.subject_effects = dict(subject_effects or {})
         self.rates = rates
         self.now = now
         self.rng = random.Random(f"{seed}:{school.urn or school.pk}")
         rng = self.rng
         self.effect = rng.gauss(0, SCHOOL_SD)
+        if school_effect is not None:  # drawn all the same, so the rest of the school's data is unchanged
+            self.effect = school_effect
         self.disadvantaged = rng.betavariate(2.5, 2.5 * (1 - DISADVANTAGED) / DISADVANTAGED)
         self.eal = rng.betavariate(1.2, 1.2 * (1 - EAL) / EAL)
         self.cohort_size = rng.randint(15, 30)
         self.laestab = _laestab(school)
         self.pupils: list[_Pupil] = []
+        self.names: set[tuple[str, str]] = set()
         self.pupil_years: list[PupilYear] = []
         self.results: list[Result] = []
         self.assessments: list[TeacherAssessment] = []
@@ -325,13 +350,14 @@ class _SchoolGenerator:
         k, e = _SEN_GIVEN[disadvantaged]
         draw = rng.random()
         sen = SenProvision.EHCP if draw < e else SenProvision.SEN_SUPPORT if draw < e + k else SenProvision.NONE
-        forename = rng.choice(FORENAMES_F if female else FORENAMES_M)
+        forenames = FORENAMES_F if female else FORENAMES_M
+        forename, surname = self._unused_name(forenames, rng.choice(forenames), rng.choice(SURNAMES))
         model = Pupil(
             school=self.school,
             upn=make_upn(
                 self.laestab[:3], self.laestab[3:], entry_year + 1, serial + 1
             ),  # allocated in the Reception year
-            surname=rng.choice(SURNAMES),
+            surname=surname,
             forename=forename,
             date_of_birth=born,
             sex=Sex.FEMALE if female else Sex.MALE,
@@ -350,10 +376,27 @@ class _SchoolGenerator:
             strengths={s: rng.gauss(0, SUBJECT_SD) for s in ("early", "reading", "writing", "maths")},
         )
 
+    def _unused_name(self, forenames: list[str], forename: str, surname: str) -> tuple[str, str]:
+        """The drawn name, or the next one no pupil of the school has (surnames first, then
+        forenames), so no two pupils of a school share a name. Draws nothing more from the
+        generator, so the rest of the school's data is the same as without it."""
+        start_f, start_s = forenames.index(forename), SURNAMES.index(surname)
+        for step_f in range(len(forenames)):
+            for step_s in range(len(SURNAMES)):
+                name = (
+                    forenames[(start_f + step_f) % len(forenames)],
+                    SURNAMES[(start_s + step_s) % len(SURNAMES)],
+                )
+                if name not in self.names:
+                    self.names.add(name)
+                    return name
+        return forename, surname  # more pupils than names: a school of over 480 of one sex
+
     def _latent(self, pupil: _Pupil, measure: str, occasion_sd: float = OCCASION_SD) -> float:
         profile, subject = MEASURE_PROFILE[measure]
         shift = _shift(PROFILES[profile], pupil.disadvantaged, pupil.sen, pupil.eal, pupil.female, pupil.months_younger)
-        return self.effect + pupil.general + pupil.strengths[subject] + shift + self.rng.gauss(0, occasion_sd)
+        school = self.effect + self.subject_effects.get(subject, 0.0)
+        return school + pupil.general + pupil.strengths[subject] + shift + self.rng.gauss(0, occasion_sd)
 
     def _year(self, pupil: _Pupil, year: int, year_group: int) -> None:
         self.pupil_years.append(
@@ -517,8 +560,10 @@ class _SchoolGenerator:
             ("maths", Measure.KS2_MATHS),
         ):
             profile = MEASURE_PROFILE[measure][0]
-            for term in TERMS:
+            for term in TERMS:  # every term drawn, so the data does not depend on how many are kept
                 z = self._latent(pupil, measure, TA_OCCASION_SD)
+                if term not in self.terms:
+                    continue
                 expected_cut = threshold(profile, TA_EXPECTED[term], TA_OCCASION_SD)
                 depth_cut = threshold(profile, TA_GREATER_DEPTH[term], TA_OCCASION_SD)
                 judgement = "GDS" if z >= depth_cut else "EXS" if z >= expected_cut else "WTS"
@@ -538,9 +583,20 @@ OTHER_GOALS = ["UW_PP", "UW_PCC", "UW_NW", "EAD_CWM", "EAD_BIE"]
 ELGS = GLD_GOALS + OTHER_GOALS
 
 
-def _current_academic_year() -> int:
-    today = timezone.localdate()
-    return today.year if today.month >= 9 else today.year - 1
+def results_in_by(academic_year: int) -> datetime.date:
+    """The day by which every statutory result of `academic_year` has reached schools."""
+    return datetime.date(academic_year + 1, *RESULTS_IN_BY)
+
+
+def latest_results_year(today: datetime.date) -> int:
+    """The latest academic year whose statutory results are all in by `today`."""
+    year = current_academic_year(today)
+    return year if results_in_by(year) <= today else year - 1
+
+
+def terms_begun(academic_year: int, today: datetime.date) -> tuple[str, ...]:
+    """The terms of `academic_year` that have begun by `today`: in-year tracking exists only for them."""
+    return tuple(term for term in TERMS if term_dates(academic_year, term)[0] <= today)
 
 
 @transaction.atomic
@@ -550,11 +606,22 @@ def generate_results(
     years: Sequence[int] = DEFAULT_YEARS,
     seed: int = DEFAULT_SEED,
     assessment_year: int | None = None,
+    today: datetime.date | None = None,
+    subject_effects: Mapping[str, Mapping[str, float]] | None = None,
+    school_effects: Mapping[str, float] | None = None,
 ) -> GenerationSummary:
     """Pupils, their years, results for `years` and termly teacher assessments for
-    `assessment_year` (default: this academic year) for each school that has no pupils yet."""
+    `assessment_year` (default: this academic year) for each school that has no pupils yet.
+
+    With `today`, teacher assessments are made only for the terms of `assessment_year` begun by then.
+    `subject_effects` maps a school's slug to shifts of its attainment by subject (`SUBJECTS`; in
+    latent SDs, so -0.5 puts a subject well below the school's others); `school_effects` fixes a
+    school's overall standing (in latent SDs; 0 is the national average) instead of drawing it."""
     schools = list(schools)
-    assessment_year = _current_academic_year() if assessment_year is None else assessment_year
+    assessment_year = current_academic_year(today) if assessment_year is None else assessment_year
+    terms = TERMS if today is None else terms_begun(assessment_year, today)
+    subject_effects = subject_effects or {}
+    school_effects = school_effects or {}
     summary = GenerationSummary()
     with_pupils = set(
         Pupil.objects.filter(school_id__in=[s.pk for s in schools]).values_list("school_id", flat=True).distinct()
@@ -569,7 +636,15 @@ def generate_results(
         generators = []
         for school in todo[start : start + SCHOOLS_PER_CHUNK]:
             generator = _SchoolGenerator(
-                school, years=years, assessment_year=assessment_year, seed=seed, rates=rates, now=now
+                school,
+                years=years,
+                assessment_year=assessment_year,
+                seed=seed,
+                rates=rates,
+                now=now,
+                terms=terms,
+                subject_effects=subject_effects.get(school.slug),
+                school_effect=school_effects.get(school.slug),
             )
             generator.build()
             generators.append(generator)

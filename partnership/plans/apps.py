@@ -11,6 +11,4 @@ class PlansConfig(AppConfig):
 
         policy.register()
         registry.register_nav(registry.NavItem("Plans", "plans:index", "plans", order=60))
-        registry.register_demo(
-            registry.DemoLoader("plans", lambda password: registry.DemoOutcome(f"{demo.load_plans_demo()} plans"), 20)
-        )
+        registry.register_demo(registry.DemoLoader("plans", demo.demo_outcome, 20))

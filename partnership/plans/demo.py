@@ -1,6 +1,11 @@
 """Synthetic demo plans: a development plan for this academic year for every demo school and an
 improvement plan for each demo partnership. Run after `partnership.directory.demo.load_demo`.
 
+Each school's priorities answer the subjects its results are weak in (the demo's story,
+`directory.demo.WEAK_SUBJECTS`, which the synthetic results follow), then general ones; an infant
+school's plan has no Key Stage 2 objectives. Dates follow `today`: milestones of terms that have
+ended are achieved, and due dates fall on school days.
+
 Idempotent: a school or partnership that already has this year's plan is left alone. About half
 the schools share their priorities, chosen so that the shared-priorities table has columns with
 two or more schools. Everything is written through the services, so the audit log reads as if
@@ -10,13 +15,16 @@ the schools had typed it.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.core.registry import DemoOutcome
+from partnership.core.schoolyear import next_school_day, previous_school_day, term_dates
+from partnership.directory.demo import WEAK_SUBJECTS
 from partnership.directory.models import Membership, Partnership
 from partnership.plans import services
 from partnership.plans.models import ImprovementPlan, ProgressUpdate, Rag, Term, current_academic_year
@@ -31,6 +39,7 @@ class ObjectiveSpec:
     lead: str  # email prefix of the demo school's staff
     milestones: tuple[str, str, str]  # autumn, spring, summer
     action: str
+    key_stage_2: bool = False  # about Years 3-6: not in an infant school's plan
 
 
 @dataclass(frozen=True)
@@ -43,23 +52,26 @@ class PrioritySpec:
     objectives: tuple[ObjectiveSpec, ...]
 
 
-POOL = [
-    PrioritySpec(
+# Priorities that answer a weak subject of the demo's story (`directory.demo.WEAK_SUBJECTS`): a
+# school's plan takes the priority for each subject its results are weak in.
+BY_SUBJECT: dict[str, PrioritySpec] = {
+    "reading": PrioritySpec(
         "Every child a fluent reader by the end of Key Stage 1",
         "curriculum_teaching",
         "Reading, Phonics",
         "english-lead",
-        "Phonics outcomes dipped last year and too many Year 2 pupils are not yet reading fluently.",
+        "Fewer pupils pass the phonics screening check than nationally, and too many Year 2 pupils are not "
+        "yet reading fluently.",
         (
             ObjectiveSpec(
                 "Consistent daily phonics teaching in Reception and Year 1",
-                "Phonics screening check pass rate of 85% or more; every adult who teaches phonics is observed "
-                "teaching to the scheme.",
+                "Phonics screening check pass rate at or above the national figure; every adult who teaches "
+                "phonics is observed teaching to the scheme.",
                 "english-lead",
                 (
                     "All staff trained in the phonics scheme",
                     "Half-termly assessments show 75% of pupils on track",
-                    "Phonics screening check: 85% pass",
+                    "Phonics screening check at or above national",
                 ),
                 "Buy decodable books matched to the phonics scheme",
             ),
@@ -69,25 +81,75 @@ POOL = [
                 "teacher",
                 ("Class reading spines agreed", "Reading ambassadors in every class", "Pupil voice survey repeated"),
                 "Set up reading ambassadors in Years 5 and 6",
+                key_stage_2=True,
             ),
         ),
     ),
-    PrioritySpec(
-        "Improve fluency in number facts",
+    "maths": PrioritySpec(
+        "Raise attainment in maths at Key Stage 2",
         "achievement",
         "Maths",
         "maths-lead",
-        "Multiplication check scores are below the national average.",
+        "Fewer Year 6 pupils met the expected standard in maths than nationally, and multiplication tables "
+        "check scores are below the national average.",
         (
             ObjectiveSpec(
                 "Times tables fluency in Year 4",
-                "Average multiplication tables check score of 21 or more.",
+                "Average multiplication tables check score at or above the national average.",
                 "maths-lead",
                 ("Daily practice in place in Years 3 and 4", "Mock check: average 18", "Check: average 21"),
                 "Daily ten-minute times tables practice in Years 3 and 4",
+                key_stage_2=True,
+            ),
+            ObjectiveSpec(
+                "Reasoning and problem solving in Years 5 and 6",
+                "Key Stage 2 maths: the share meeting the expected standard at or above the national figure.",
+                "maths-lead",
+                ("Reasoning lessons planned each week", "Mock tests: 65% at expected", "Key Stage 2 at national"),
+                "Maths leader to model reasoning lessons in Year 5",
+                key_stage_2=True,
             ),
         ),
     ),
+    "writing": PrioritySpec(
+        "Raise standards in writing across the school",
+        "curriculum_teaching",
+        "Writing",
+        "english-lead",
+        "Fewer pupils met the expected standard in writing at the end of Key Stage 2 than nationally.",
+        (
+            ObjectiveSpec(
+                "Extended writing in Key Stage 2",
+                "Moderated writing: Year 6 at the expected standard at or above the national figure.",
+                "english-lead",
+                ("Writing units planned", "Cross-school moderation held", "Expected standard at national"),
+                "Book looks of extended writing each half term",
+                key_stage_2=True,
+            ),
+        ),
+    ),
+    "early": PrioritySpec(
+        "A strong start in Reception",
+        "early_years",
+        "Early years",
+        "deputy",
+        "Fewer children reach a good level of development by the end of Reception than nationally.",
+        (
+            ObjectiveSpec(
+                "Communication and language in Reception",
+                "Good level of development at or above the national figure; speaking and listening checked "
+                "each half term.",
+                "deputy",
+                ("Language screening of every child", "Small-group talk sessions running", "GLD at national"),
+                "Train Reception staff in the language programme",
+            ),
+        ),
+    ),
+}
+
+# Priorities that do not come from results (the demo has no attendance or well-being data), to make
+# each plan up to its size; neighbouring schools share them, so the shared-priorities table lines up.
+GENERAL = [
     PrioritySpec(
         "Improve attendance and reduce persistent absence",
         "attendance_behaviour",
@@ -128,22 +190,6 @@ POOL = [
                 "senco",
                 ("Autumn reviews held", "Spring reviews held", "Summer reviews held"),
                 "Update provision maps before parent meetings",
-            ),
-        ),
-    ),
-    PrioritySpec(
-        "Raise standards in writing across the school",
-        "curriculum_teaching",
-        "Writing",
-        "english-lead",
-        "Moderation showed writing at the expected standard is below reading and maths.",
-        (
-            ObjectiveSpec(
-                "Extended writing in Key Stage 2",
-                "Moderated writing: 75% of Year 6 at the expected standard.",
-                "english-lead",
-                ("Writing units planned", "Cross-school moderation held", "75% at expected standard"),
-                "Book looks of extended writing each half term",
             ),
         ),
     ),
@@ -221,10 +267,26 @@ def _staff(prefix: str, slug: str) -> User | None:
     return User.objects.filter(email=f"{prefix}.{slug}@demo.example").first()
 
 
-def _priorities_for(index: int) -> list[PrioritySpec]:
-    """2 to 4 priorities, overlapping between neighbouring schools so shared themes line up."""
-    count = 2 + index % 3
-    return [POOL[(index // 2 + k) % len(POOL)] for k in range(count)]
+def _for_phase(spec: PrioritySpec, infant: bool) -> PrioritySpec | None:
+    """The priority as an infant school would write it (no Key Stage 2 objectives), or None if
+    nothing is left."""
+    if not infant:
+        return spec
+    objectives = tuple(o for o in spec.objectives if not o.key_stage_2)
+    return replace(spec, objectives=objectives) if objectives else None
+
+
+def priorities_for(slug: str, index: int, *, infant: bool) -> list[PrioritySpec]:
+    """2 to 4 priorities: one for each subject the school's results are weak in (its story), then
+    general ones, which neighbouring schools share so shared themes line up."""
+    specs = [BY_SUBJECT[subject] for subject in WEAK_SUBJECTS.get(slug, ())]
+    chosen = [spec for spec in (_for_phase(s, infant) for s in specs) if spec is not None]
+    count = max(2, min(4, 2 + index % 3), len(chosen) + 1)
+    for k in range(len(GENERAL)):
+        if len(chosen) >= min(count, 4):
+            break
+        chosen.append(GENERAL[(index // 4 + k) % len(GENERAL)])
+    return chosen
 
 
 def _fill(
@@ -235,7 +297,10 @@ def _fill(
     today: datetime.date,
 ) -> None:
     """Priorities, objectives, milestones, a few progress updates and actions (the first overdue)."""
-    earlier = timezone.now() - datetime.timedelta(days=21)
+    earlier = timezone.make_aware(
+        datetime.datetime.combine(previous_school_day(today - datetime.timedelta(days=21)), datetime.time(16))
+    )
+    year = current_academic_year(today)
     for p_index, spec in enumerate(specs):
         priority = services.priority_create(
             plan=plan,
@@ -258,14 +323,16 @@ def _fill(
                 milestone = services.milestone_create(
                     objective=objective, term=term, description=description, actor=author
                 )
-                if term == Term.AUTUMN and o_index == 0:
+                if _achieved(year, term, o_index, today):
                     services.milestone_set_achieved(milestone=milestone, achieved=True, actor=author)
             overdue = p_index == 0 and o_index == 0
             services.objective_action_add(
                 objective=objective,
                 title=o_spec.action,
                 owner=people.get(o_spec.lead) or author,
-                due_on=today - datetime.timedelta(days=10) if overdue else today + datetime.timedelta(days=30),
+                due_on=previous_school_day(today - datetime.timedelta(days=10))
+                if overdue
+                else next_school_day(today + datetime.timedelta(days=30)),
                 actor=author,
             )
             if o_index == 0:
@@ -287,11 +354,17 @@ def _fill(
         )
 
 
+def _achieved(year: int, term: str, o_index: int, today: datetime.date) -> bool:
+    """Milestones of terms that have ended are achieved; the first objective's is for this term too."""
+    starts, ends = term_dates(year, term)
+    return ends <= today or (o_index == 0 and starts <= today)
+
+
 @transaction.atomic
-def load_plans_demo() -> int:
+def load_plans_demo(today: datetime.date | None = None) -> int:
     """Create this year's demo plans that do not exist yet. Returns how many plans were created."""
-    year = current_academic_year()
-    today = timezone.localdate()
+    today = today or timezone.localdate()
+    year = current_academic_year(today)
     created = 0
     for slug in PARTNERSHIP_SLUGS:
         partnership = Partnership.objects.filter(slug=slug).first()
@@ -313,7 +386,7 @@ def load_plans_demo() -> int:
                 prefix: _staff(prefix, school.slug)
                 for prefix in ["head", "deputy", "senco", "dsl", "english-lead", "maths-lead", "teacher"]
             }
-            _fill(plan, _priorities_for(index), people, head, today)
+            _fill(plan, priorities_for(school.slug, index, infant=school.phase == "infant"), people, head, today)
             if index % 2 == 0:
                 services.plan_set_sharing(plan=plan, shares=True, actor=head)
             created += 1
@@ -329,3 +402,8 @@ def load_plans_demo() -> int:
         _fill(plan, PARTNERSHIP_POOL, {"coordinator": coordinator}, coordinator, today)
         created += 1
     return created
+
+
+def demo_outcome(password: str, today: datetime.date) -> DemoOutcome:
+    """The plans part of `manage.py load_demo`."""
+    return DemoOutcome(f"{load_plans_demo(today)} plans")
