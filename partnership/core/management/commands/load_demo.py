@@ -1,6 +1,7 @@
 import os
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from partnership.core.registry import DEMO_LOADERS
@@ -12,7 +13,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         password = os.environ.get("DEMO_PASSWORD") or "partnership-demo-2026"
         today = timezone.localdate()  # one day for every loader: the demo's dates all follow it
-        outcomes = [loader.load(password, today) for loader in DEMO_LOADERS]
+        # The demo's people are fictional (@demo.example): scheduling their meetings emails nobody.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            outcomes = [loader.load(password, today) for loader in DEMO_LOADERS]
         self.stdout.write(f"Demo data ready ({', '.join(o.summary for o in outcomes)}).")
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password: {password}):")
