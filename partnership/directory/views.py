@@ -418,6 +418,9 @@ def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "directory/school_detail.html",
         {
             "school": school,
+            # The school's plans, actions and meetings are its own people's: the links lead to the
+            # lists that show them, so only the school's people are offered them.
+            "is_own_school": access.principal_for(request.user).school_id == school.pk,
             "can_view_audit": access.can(request.user, "view_audit", school),
             "people": selectors.school_people(school),
             "memberships": selectors.school_partnerships(school),

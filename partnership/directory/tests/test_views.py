@@ -68,3 +68,22 @@ def test_people_csv_escapes_formulas(client, world):
     body = client.get("/people/export.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body
     assert "head@outside.test" not in body
+
+
+def test_the_school_page_leads_its_own_people_to_its_plans_actions_meetings_and_outcomes(client, world):
+    client.force_login(world["teacher"])
+    own = client.get(f"/schools/{world.own.slug}/").content.decode()
+    for href in (f"/outcomes/schools/{world.own.slug}/", "/plans/", "/actions/school/", "/meetings/"):
+        assert f'href="{href}"' in own, href
+    # Another school's page: its outcomes (aggregates), not lists that would show the viewer's own school.
+    partner = client.get(f"/schools/{world.partner.slug}/").content.decode()
+    assert f'href="/outcomes/schools/{world.partner.slug}/"' in partner and 'href="/actions/school/"' not in partner
+
+
+def test_the_partnership_page_leads_to_its_board_plans_actions_and_meetings(client, world):
+    client.force_login(world["governor"])
+    html = client.get(f"/partnerships/{world.home.slug}/").content.decode()
+    for href in ("/outcomes/partnerships/home/", "/plans/", "/plans/partnerships/home/shared-priorities/",
+                 "/actions/partnership/", "/meetings/"):  # fmt: skip
+        assert f'href="{href}"' in html, href
+        assert client.get(href).status_code == 200, href
