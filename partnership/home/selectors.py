@@ -10,7 +10,7 @@ from partnership.actions import selectors as action_selectors
 from partnership.actions.models import Action
 from partnership.core import access
 from partnership.core.registry import HOME_PANELS
-from partnership.core.roles import STAFF_ROLES
+from partnership.core.roles import STAFF_ROLES, Role
 from partnership.core.schoolyear import current_academic_year
 from partnership.directory.models import Partnership, School
 from partnership.directory.selectors import memorandum_status, partnership_schools
@@ -41,6 +41,8 @@ def panels_for(request: HttpRequest) -> list[ShownPanel]:
 
 # --- The panels the home app itself offers: each role's way into its work ---------------------
 
+GOVERNANCE_ROLES = frozenset({Role.GOVERNOR, Role.CLERK})
+
 
 def school_work(request: HttpRequest) -> dict[str, Any] | None:
     """For people on the staff or governing board of a school: its development plan (the PDF for
@@ -58,10 +60,9 @@ def school_work(request: HttpRequest) -> dict[str, Any] | None:
         "school": school,
         "plan": _school_plan(request.user, school),
         "can_start_plan": access.can_within(request.user, "manage_plan", school),
-        "for_governors": not is_staff,
+        "for_governors": not is_staff and bool(principal.school_roles & GOVERNANCE_ROLES),
         "can_import": access.can_within(request.user, "import_results", school),
         "overdue_count": overdue.count() if is_staff else None,
-        "is_head": principal.is_head,
     }
 
 
