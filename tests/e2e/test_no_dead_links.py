@@ -33,7 +33,7 @@ ROLES = {
     "external adviser": "adviser.stars@demo.example",
     "platform administrator": "admin@demo.example",
 }
-MAX_PAGES = 50  # pages fetched per role (HTML pages are read for more links; files are only fetched)
+MAX_PAGES = 120  # pages fetched per role (HTML pages are read for more links; files are only fetched)
 PER_SHAPE = 2  # pages of one shape (/people/<id>/, /schools/<slug>/) fetched per role
 NOT_FOLLOWED = ("/accounts/logout/", "/admin/logout/", "/static/", "/media/")
 FILES = (".pdf", ".xlsx", ".csv", ".ics")
@@ -139,6 +139,10 @@ def test_no_link_any_demo_role_is_shown_answers_403_or_404(
         sign_in(page, email, PASSWORD)
         expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
         a11y(page)  # each role's home page
+        if role == "headteacher":  # the school and partnership pages lead on to their work too
+            for url in ("/schools/byfleet-primary/", "/partnerships/stars/"):
+                page.goto(url)
+                a11y(page)
         broken, fetched = crawl(page.context.request, f"{live_server.url}/", live_server.url)
         assert fetched > 10, f"{role}: the crawl found only {fetched} pages"
         problems += [f"{role}: {url} answered {status} (linked from {source})" for url, status, source in broken]
