@@ -81,7 +81,9 @@ class PartnershipOverview:
     """One coordinated partnership at a glance: aggregate figures only."""
 
     partnership: Partnership
+    year: int | None
     year_text: str
+    can_raise: bool
     flags: list[Any]
     overdue: list[dict[str, Any]]
     overdue_count: int
@@ -109,7 +111,9 @@ def partnership_overview(request: HttpRequest) -> dict[str, Any] | None:
         overviews.append(
             PartnershipOverview(
                 partnership=partnership,
+                year=year,
                 year_text=year_text(year) if year else "",
+                can_raise=access.can_within(request.user, "manage", partnership),
                 flags=flags,
                 overdue=rows,
                 overdue_count=sum(row["count"] for row in rows),

@@ -120,6 +120,10 @@ def test_a_coordinator_sees_a_partnership_overview_not_a_missing_school(client, 
     assert "not on the staff of a school" not in html and "My school" not in html
     assert "Home Partnership: overview" in html and "Raising Achievement Board, 2024/25" in html
     assert "Own Primary: KS2 reading" in html and "significantly below national" in html
+    flag = f"below:{world.own.pk}:ks2_reading"
+    raise_url = f"/outcomes/partnerships/home/flag-action/?year=2024&amp;flag={flag.replace(':', '%3A')}"
+    assert raise_url in html
+    assert "New action for Own Primary" in client.get(raise_url.replace("&amp;", "&")).content.decode()
     assert "Partner Primary: 1" in html and 'href="/actions/partnership/?overdue=1"' in html
     assert "agreed by 1 of 2 schools" in html and "Not yet agreed: Own Primary." in html
     assert "Other Partnership: overview" not in html  # only the partnerships they coordinate
