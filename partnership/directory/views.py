@@ -602,6 +602,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "directory/person_detail.html",
         {
             "person": person,
+            # An external partner's own school may be outside every partnership the viewer sees.
+            "school_visible": person.school is not None and access.can(request.user, "view", person.school),
             "roles": roles,
             "waiting_roles": selectors.roles_awaiting_approval(request.user).filter(person=person),
             "networks": selectors.my_networks(person) if person.pk == request.user.pk else None,

@@ -87,3 +87,15 @@ def test_the_partnership_page_leads_to_its_board_plans_actions_and_meetings(clie
                  "/actions/partnership/", "/meetings/"):  # fmt: skip
         assert f'href="{href}"' in html, href
         assert client.get(href).status_code == 200, href
+
+
+def test_a_person_page_links_their_school_only_for_viewers_who_may_open_it(client, world):
+    adviser = world["adviser"]  # an external partner of `home` who works at a school outside it
+    adviser.school = world.outside
+    adviser.save()
+    client.force_login(world["teacher"])
+    html = client.get(f"/people/{adviser.pk}/").content.decode()
+    assert "Outside Primary" in html and f'href="/schools/{world.outside.slug}/"' not in html
+    assert client.get(f"/schools/{world.outside.slug}/").status_code == 403
+    client.force_login(world["outside_head"])
+    assert f'href="/schools/{world.outside.slug}/"' in client.get(f"/people/{adviser.pk}/").content.decode()
