@@ -67,7 +67,8 @@ def school_work(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def _school_plan(user: Any, school: School) -> ImprovementPlan | None:
-    """The school's development plan for this academic year, else its most recent one."""
+    """The school's development plan for this academic year, else its most recent one (or, when it
+    has only plans for years to come, the first of those)."""
     plans = access.visible_to(user, ImprovementPlan).filter(kind=ImprovementPlan.Kind.SCHOOL, school=school)
     year = current_academic_year()
     return (
