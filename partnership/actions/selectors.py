@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ActionNote
-from partnership.core.access import principal_for, visible_to
+from partnership.core.access import principal_for, visible_keys, visible_to
 from partnership.directory.models import Membership, RoleAssignment
 
 LIST_RELATED = ["owner", "school", "partnership", "priority", "objective"]
@@ -97,21 +97,31 @@ def open_actions_for_home(user: Any, limit: int = 5) -> list[Action]:
     return list(action_filter(actions_mine(user), status="open")[:limit])
 
 
-def with_source_links(actions: Iterable[Action]) -> list[Action]:
+def with_source_links(actions: Iterable[Action], user: Any) -> list[Action]:
     """Set `source_url` on each action: the page of the meeting, plan or finding where it arose,
-    when that object has one. One query per kind of source, however many actions."""
+    when that object has one and `user` may open it (an owner given an action from a meeting they
+    may not see gets the source as text, never a link to a refusal). One query per kind of source
+    to load the sources and one to check them, however many actions."""
     rows = list(actions)
-    prefetch_related_objects([a for a in rows if a.source_type_id], "source")
+    sourced = [a for a in rows if a.source_type_id]
+    prefetch_related_objects(sourced, "source")
+    keys = {_source_key(a) for a in sourced if a.source is not None}
+    openable = visible_keys(user, keys)
     for action in rows:
-        action.source_url = _source_url(action)  # type: ignore[attr-defined]
+        url = _source_url(action)
+        action.source_url = url if url and _source_key(action) in openable else ""  # type: ignore[attr-defined]
     return rows
 
 
+def _source_key(action: Action) -> tuple[str, str]:
+    """The source as the access policy names it: (model label, primary key)."""
+    return (action.source._meta.label_lower, str(action.source_id)) if action.source is not None else ("", "")
+
+
 def _source_url(action: Action) -> str:
-    if not action.source_type_id:
+    if not action.source_type_id or action.source is None:
         return ""
-    source = action.source
-    get_url = getattr(source, "get_absolute_url", None)
+    get_url = getattr(action.source, "get_absolute_url", None)
     return get_url() if callable(get_url) else ""
 
 

@@ -112,7 +112,7 @@ def _list_page(request: HttpRequest, which: str) -> HttpResponse:
     spec = LISTS[which]
     form, actions = _filtered(request, which)
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_source_links(page.object_list)
+    page.object_list = selectors.with_source_links(page.object_list, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -291,7 +291,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return HttpResponse("Unknown form.", status=400)
 
-    action = selectors.with_source_links([action])[0]
+    action = selectors.with_source_links([action], request.user)[0]
     return render(
         request,
         "actions/detail.html",

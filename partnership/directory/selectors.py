@@ -204,15 +204,24 @@ def approval_rows(user: Any, assignments: Any) -> list[dict[str, Any]]:
 # --- Home page panels (registered in apps.py) -------------------------------------------------
 
 
-def home_school(request: Any) -> dict[str, Any]:
+def home_school(request: Any) -> dict[str, Any] | None:
+    """The person's school and roles; no card for people who are not at a school (coordinators,
+    advisers: their partnerships panel says what they hold)."""
     principal = principal_for(request.user)
     school = School.objects.filter(pk=principal.school_id).first() if principal.school_id else None
+    if school is None:
+        return None
     roles = RoleAssignment.objects.current().filter(person=request.user).select_related("partnership")
     return {"school": school, "my_roles": roles}
 
 
 def home_partnerships(request: Any) -> dict[str, Any]:
-    return {"partnerships": partnerships_for(request.user), "coordinates": principal_for(request.user).coordinates}
+    principal = principal_for(request.user)
+    return {
+        "partnerships": partnerships_for(request.user),
+        "coordinates": principal.coordinates,
+        "advises": principal.advises,
+    }
 
 
 def home_networks(request: Any) -> dict[str, Any]:

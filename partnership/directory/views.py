@@ -418,6 +418,9 @@ def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "directory/school_detail.html",
         {
             "school": school,
+            # The school's plans, actions and meetings are its own people's: the links lead to the
+            # lists that show them, so only the school's people are offered them.
+            "is_own_school": access.principal_for(request.user).school_id == school.pk,
             "can_view_audit": access.can(request.user, "view_audit", school),
             "people": selectors.school_people(school),
             "memberships": selectors.school_partnerships(school),
@@ -599,6 +602,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "directory/person_detail.html",
         {
             "person": person,
+            # An external partner's own school may be outside every partnership the viewer sees.
+            "school_visible": person.school is not None and access.can(request.user, "view", person.school),
             "roles": roles,
             "waiting_roles": selectors.roles_awaiting_approval(request.user).filter(person=person),
             "networks": selectors.my_networks(person) if person.pk == request.user.pk else None,

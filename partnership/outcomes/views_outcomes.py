@@ -23,11 +23,11 @@ from partnership.core.pages import crumbs, get_or_deny
 from partnership.core.params import int_param
 from partnership.core.schoolyear import current_academic_year
 from partnership.directory.models import Partnership, School
-from partnership.directory.selectors import partnership_schools
 from partnership.outcomes import analysis, tables
 from partnership.outcomes.analysis import HEADLINE_MEASURES, MEASURE_BY_KEY, Viewpoint, year_text
+from partnership.outcomes.boards import partnership_board
 from partnership.outcomes.models import FIGURES_GENERATION, NationalFigure
-from partnership.outcomes.selectors import partnership_threshold, suppression_threshold, suppression_thresholds
+from partnership.outcomes.selectors import partnership_threshold, suppression_threshold
 
 
 @login_required
@@ -166,31 +166,22 @@ def school_outcomes_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _partnership_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any] | None:
-    schools = [membership.school for membership in partnership_schools(partnership)]
-    coverage = analysis.year_coverage([s.pk for s in schools])
-    year = coverage.chosen(_asked_year(request))
-    if year is None:
+    board = partnership_board(request.user, partnership, _asked_year(request))
+    if board is None:
         return None
-    own = access.principal_for(request.user)
-    threshold = partnership_threshold(partnership)
-    school_thresholds = suppression_thresholds([s.pk for s in schools])
-    unsuppressed = frozenset(s.pk for s in schools if access.sees_unsuppressed(request.user, s.pk))
-    outcomes = analysis.cached_partnership_outcomes(
-        schools, year, threshold=threshold, school_thresholds=school_thresholds, unsuppressed=unsuppressed
-    )
     return {
-        "outcomes": outcomes,
-        "year": year,
-        "year_text": year_text(year),
-        "years": _years_choice(coverage),
-        "coverage": coverage,
-        "coverage_rows": analysis.coverage_rows(schools, coverage),
-        "missing_schools": [s for s in schools if not coverage.has(s.pk, year)],
-        "threshold": threshold,
-        "figures_key": (partnership.pk, *analysis.board_key(schools, year, threshold, school_thresholds, unsuppressed)),
-        "own_school_id": own.school_id,
+        "outcomes": board.outcomes,
+        "year": board.year,
+        "year_text": year_text(board.year),
+        "years": _years_choice(board.coverage),
+        "coverage": board.coverage,
+        "coverage_rows": analysis.coverage_rows(board.schools, board.coverage),
+        "missing_schools": board.missing_schools,
+        "threshold": board.threshold,
+        "figures_key": board.key,
+        "own_school_id": access.principal_for(request.user).school_id,
         "can_raise": access.can(request.user, "manage", partnership),
-        **_national_context(request, outcomes.measures, year),
+        **_national_context(request, board.outcomes.measures, board.year),
     }
 
 

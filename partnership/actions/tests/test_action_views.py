@@ -103,6 +103,25 @@ def test_the_source_links_to_where_the_action_arose(client, world, monkeypatch):
     assert f'href="/networks/{world.network.pk}/"' in detail
 
 
+def test_a_source_the_viewer_may_not_open_is_text_not_a_link(client, world):
+    """The teacher owns an action agreed in a SENCO network meeting they are not part of: the list and
+    the action's page name the meeting but do not link to a page that would refuse them."""
+    from partnership.meetings.tests.factories import agenda_item, scheduled_meeting
+
+    meeting = scheduled_meeting(world.network, created_by=world["coordinator"], title="SENCO network")
+    item = agenda_item(meeting, "Provision maps")
+    action = school_action(world, "Update provision maps", source=item, source_label="SENCO network, item 1")
+    meeting_url = f"/meetings/{meeting.pk}/"
+    client.force_login(world["teacher"])
+    assert client.get(meeting_url).status_code == 403
+    for url in ("/actions/", f"/actions/{action.pk}/"):
+        html = client.get(url).content.decode()
+        assert "SENCO network, item 1" in html and meeting_url not in html, url
+    client.force_login(world["senco"])  # in the network: the source is a link
+    html = client.get("/actions/school/").content.decode()
+    assert f'href="{meeting_url}#item-{item.pk}">SENCO network, item 1</a>' in html
+
+
 def test_the_lists_are_paginated(client, world):
     for i in range(30):
         school_action(world, f"Action {i:02}", due_on=TODAY + datetime.timedelta(days=i))

@@ -68,3 +68,34 @@ def test_people_csv_escapes_formulas(client, world):
     body = client.get("/people/export.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body
     assert "head@outside.test" not in body
+
+
+def test_the_school_page_leads_its_own_people_to_its_plans_actions_meetings_and_outcomes(client, world):
+    client.force_login(world["teacher"])
+    own = client.get(f"/schools/{world.own.slug}/").content.decode()
+    for href in (f"/outcomes/schools/{world.own.slug}/", "/plans/", "/actions/school/", "/meetings/"):
+        assert f'href="{href}"' in own, href
+    # Another school's page: its outcomes (aggregates), not lists that would show the viewer's own school.
+    partner = client.get(f"/schools/{world.partner.slug}/").content.decode()
+    assert f'href="/outcomes/schools/{world.partner.slug}/"' in partner and 'href="/actions/school/"' not in partner
+
+
+def test_the_partnership_page_leads_to_its_board_plans_actions_and_meetings(client, world):
+    client.force_login(world["governor"])
+    html = client.get(f"/partnerships/{world.home.slug}/").content.decode()
+    for href in ("/outcomes/partnerships/home/", "/plans/", "/plans/partnerships/home/shared-priorities/",
+                 "/actions/partnership/", "/meetings/"):  # fmt: skip
+        assert f'href="{href}"' in html, href
+        assert client.get(href).status_code == 200, href
+
+
+def test_a_person_page_links_their_school_only_for_viewers_who_may_open_it(client, world):
+    adviser = world["adviser"]  # an external partner of `home` who works at a school outside it
+    adviser.school = world.outside
+    adviser.save()
+    client.force_login(world["teacher"])
+    html = client.get(f"/people/{adviser.pk}/").content.decode()
+    assert "Outside Primary" in html and f'href="/schools/{world.outside.slug}/"' not in html
+    assert client.get(f"/schools/{world.outside.slug}/").status_code == 403
+    client.force_login(world["outside_head"])
+    assert f'href="/schools/{world.outside.slug}/"' in client.get(f"/people/{adviser.pk}/").content.decode()
