@@ -112,7 +112,7 @@ def demo(transactional_db) -> None:  # type: ignore[no-untyped-def]
     """Everything `make demo` loads: partnerships, people, plans, meetings, pupils and results; and
     an action agreed at a headteachers' meeting given to a teacher, who may not see that meeting."""
     for loader in DEMO_LOADERS:
-        loader.load(PASSWORD)
+        loader.load(PASSWORD, timezone.localdate())
     teacher = User.objects.get(email=ROLES["teacher"])
     item = AgendaItem.objects.filter(
         meeting__network__role=Role.HEADTEACHER, meeting__network__partnership__slug="stars"
