@@ -130,6 +130,7 @@ LOGOUT_REDIRECT_URL = "account_login"
 # django-allauth: email sign-in, no public sign-up (accounts come from invitations).
 ACCOUNT_ADAPTER = "partnership.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_FORMS = {"login": "partnership.accounts.forms.SignInForm"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"

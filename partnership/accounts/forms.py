@@ -1,5 +1,17 @@
+from typing import Any
+
+from allauth.account.forms import LoginForm
 from django import forms
 from django.conf import settings
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form without its own "Forgot your password?" hint: the page has one
+    "Forgotten your password?" link, below the button."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
 
 
 class ContactDetailsForm(forms.Form):
