@@ -9,10 +9,13 @@ from django import forms
 
 from partnership.core import uploads
 from partnership.core.errors import ApplicationError
+from partnership.core.forms import GovukErrorMessages
 from partnership.outcomes.imports import MAX_BYTES, TOO_BIG
 
 
-class ResultFileForm(forms.Form):
+class ResultFileForm(GovukErrorMessages, forms.Form):
+    required_messages = {"file": "Choose a results file to upload"}
+
     file = forms.FileField(
         label="Results file",
         help_text=f"The CSV template or a CTF exported from your MIS, up to {uploads.size_label(MAX_BYTES)}.",
