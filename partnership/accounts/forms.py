@@ -12,6 +12,7 @@ from allauth.mfa.base.forms import ReauthenticateForm as CodeReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import pluralize
 
 from partnership.core.forms import GovukErrorMessages
 
@@ -89,5 +90,5 @@ class ApiTokenForm(GovukErrorMessages, forms.Form):
         super().__init__(*args, **kwargs)
         longest = settings.API_TOKEN_LIFETIME_DAYS
         lengths = sorted({days for days in (7, 30, longest) if days <= longest})
-        self.fields["lifetime_days"].choices = [(days, f"{days} days") for days in lengths]
+        self.fields["lifetime_days"].choices = [(days, f"{days} day{pluralize(days)}") for days in lengths]
         self.fields["lifetime_days"].initial = longest
