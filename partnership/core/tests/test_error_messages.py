@@ -124,3 +124,37 @@ def test_the_sign_in_page_says_what_is_missing(client):
     html = client.post("/accounts/login/", {"login": "", "password": ""}).content.decode()
     assert '<a href="#id_login">Enter your email address</a>' in html
     assert '<a href="#id_password">Enter your password</a>' in html
+
+
+class Formats(GovukErrorMessages, forms.Form):
+    due_on = forms.DateField(label="Due by (optional)", required=False)
+    starts = forms.TimeField(label="Starts at")
+    number = forms.IntegerField(label="Position on the agenda")
+    email = forms.EmailField(label="Email address")
+    website = forms.URLField(label="Website", assume_scheme="https")
+    urn = forms.RegexField(label="URN", regex=r"^\d{6}$", error_messages={"invalid": "Enter the school's 6-digit URN"})
+    code = forms.IntegerField(label="Code", error_messages={"invalid": "Enter the 6 digits"})
+
+
+def test_a_value_in_the_wrong_format_says_what_is_wrong_with_which_field():
+    form = Formats(
+        data={
+            "due_on": "31/02/2026",
+            "starts": "nine",
+            "number": "two",
+            "email": "head at school",
+            "website": "not a web address",
+            "urn": "12",
+            "code": "x",
+        }
+    )
+    assert not form.is_valid()
+    assert {name: [str(error) for error in errors] for name, errors in form.errors.items()} == {
+        "due_on": ["Due by must be a real date"],
+        "starts": ["Starts at must be a real time, like 09:30"],
+        "number": ["Position on the agenda must be a whole number"],
+        "email": ["Enter an email address in the correct format, like name@example.com"],
+        "website": ["Enter a web address in the correct format, like https://www.example.com"],
+        "urn": ["Enter the school's 6-digit URN"],
+        "code": ["Enter the 6 digits"],
+    }
