@@ -75,3 +75,21 @@ def test_the_schools_page_in_an_empty_year(page, one_year, a11y, sign_in):
     expect(page.get_by_role("heading", level=1)).to_contain_text("2022/23")
     a11y(page)
     assert unnamed_svgs(page) == []
+
+
+def test_a_headteacher_before_the_first_import(page, world, a11y, sign_in):
+    sign_in(page, world["head"].email)
+    a11y(page)
+    page.goto(reverse("outcomes:index"))
+    a11y(page)
+    page.goto(reverse("outcomes:school_outcomes", args=[world.own.slug]))
+    a11y(page)
+    page.goto(reverse("outcomes:pupil_list", args=[world.own.slug]))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    a11y(page)
+    page.goto(reverse("outcomes:import_upload", args=[world.own.slug]))
+    a11y(page)
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a results file to upload")
+    a11y(page)
+    assert unnamed_svgs(page) == []
