@@ -56,7 +56,9 @@ class DecisionForm(GovukErrorMessages, forms.Form):
 class VoteForm(GovukErrorMessages, forms.Form):
     required_messages = {"choice": "Choose your school's vote"}
 
-    choice = forms.ChoiceField(label="Your school's vote", choices=DecisionVote.Choice.choices)
+    choice = forms.ChoiceField(
+        label="Your school's vote", choices=DecisionVote.Choice.choices, widget=forms.RadioSelect
+    )
 
 
 class CloseDecisionForm(GovukErrorMessages, forms.Form):

@@ -158,3 +158,20 @@ def test_a_value_in_the_wrong_format_says_what_is_wrong_with_which_field():
         "urn": ["Enter the school's 6-digit URN"],
         "code": ["Enter the 6 digits"],
     }
+
+
+@pytest.mark.django_db
+def test_a_missing_vote_is_summarised_at_the_top_and_linked_to_the_first_choice(client, world):
+    client.force_login(world["head"])
+    html = client.post(f"/decisions/{world.decision.pk}/", {"form": "vote"}).content.decode()
+    assert html.index("There is a problem") < html.index("<h1")
+    assert '<a href="#id_choice_0">Choose your school&#x27;s vote</a>' in html
+    assert 'id="id_choice_0"' in html and "govuk-form-group--error" in html
+
+
+@pytest.mark.django_db
+def test_a_missing_outcome_is_summarised_and_linked_to_its_field(client, world):
+    client.force_login(world["coordinator"])
+    html = client.post(f"/decisions/{world.decision.pk}/", {"form": "close"}).content.decode()
+    assert '<a href="#id_outcome">Enter the outcome</a>' in html
+    assert html.startswith("<!DOCTYPE") and "<title>Error: " in html
