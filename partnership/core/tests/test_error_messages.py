@@ -175,3 +175,10 @@ def test_a_missing_outcome_is_summarised_and_linked_to_its_field(client, world):
     html = client.post(f"/decisions/{world.decision.pk}/", {"form": "close"}).content.decode()
     assert '<a href="#id_outcome">Enter the outcome</a>' in html
     assert html.startswith("<!DOCTYPE") and "<title>Error: " in html
+
+
+@pytest.mark.django_db
+def test_allauths_pages_use_the_forms_with_govuk_messages(client):
+    html = client.post("/accounts/password/reset/", {"email": ""}).content.decode()
+    assert '<a href="#id_email">Enter your email address</a>' in html
+    assert DJANGO_REQUIRED not in html
