@@ -182,3 +182,11 @@ def test_allauths_pages_use_the_forms_with_govuk_messages(client):
     html = client.post("/accounts/password/reset/", {"email": ""}).content.decode()
     assert '<a href="#id_email">Enter your email address</a>' in html
     assert DJANGO_REQUIRED not in html
+
+
+@pytest.mark.django_db
+def test_a_page_with_errors_says_so_in_its_title(client, world):
+    assert "<title>Error: Sign in" in client.post("/accounts/login/", {"login": ""}).content.decode()
+    client.force_login(world["teacher"])
+    assert "<title>Error: Your account" in client.post("/account/", {"full_name": ""}).content.decode()
+    assert "<title>Your account" in client.get("/account/").content.decode()
