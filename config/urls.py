@@ -7,6 +7,7 @@ from partnership.meetings import views as meetings_views
 urlpatterns = [
     path("", include("partnership.home.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("", include("partnership.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("partnership.accounts.urls")),
     path("", include("partnership.directory.urls")),

@@ -130,6 +130,18 @@ LOGOUT_REDIRECT_URL = "account_login"
 # django-allauth: email sign-in, no public sign-up (accounts come from invitations).
 ACCOUNT_ADAPTER = "partnership.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_FORMS = {
+    "login": "partnership.accounts.forms.SignInForm",
+    "reset_password": "partnership.accounts.forms.PasswordResetRequestForm",
+    "reset_password_from_key": "partnership.accounts.forms.NewPasswordForm",
+    "change_password": "partnership.accounts.forms.PasswordChangeForm",
+    "reauthenticate": "partnership.accounts.forms.PasswordReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "partnership.accounts.forms.CodeForm",
+    "reauthenticate": "partnership.accounts.forms.CodeReauthenticationForm",
+    "activate_totp": "partnership.accounts.forms.AuthenticatorSetupForm",
+}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"

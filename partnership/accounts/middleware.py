@@ -11,13 +11,16 @@ from django.utils.http import urlencode
 from partnership.accounts.second_factor import has_authenticator, session_passed_second_factor
 from partnership.core import audit
 
-# Paths a signed-in person without an authenticator may still reach: setting one up, signing out, assets.
+# Paths a signed-in person without an authenticator may still reach: setting one up, signing out,
+# assets, and the footer's privacy notice and accessibility statement (public, no personal data).
 MFA_SETUP_ALLOWED_PREFIXES = (
     "/accounts/2fa/",
     "/accounts/logout/",
     "/accounts/reauthenticate/",
     "/static/",
     "/healthz",
+    "/privacy",
+    "/accessibility",
 )
 # Paths a session that skipped its account's second factor may reach: nothing but assets.
 UNVERIFIED_ALLOWED_PREFIXES = ("/static/", "/healthz")

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.accounts.forms import ApiTokenForm, ContactDetailsForm
@@ -14,7 +15,7 @@ from partnership.accounts.services import (
 )
 from partnership.core import access
 from partnership.core.errors import ApplicationError
-from partnership.core.pages import form_error
+from partnership.core.pages import crumbs, form_error
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"
 
@@ -35,7 +36,11 @@ def profile_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your details have been saved.")
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "mfa_enabled": is_mfa_enabled(user)})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "mfa_enabled": is_mfa_enabled(user), "crumbs": crumbs(("Your account", ""))},
+    )
 
 
 @login_required
@@ -68,6 +73,7 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
             "ended": [t for t in tokens if t.status() != "active"][:10],
             "new_token": new_token,
             "new_key": new["key"] if new_token else None,
+            "crumbs": crumbs(("Your account", reverse("accounts:profile")), ("API tokens", "")),
         },
     )
 

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.formats import date_format
 
 from partnership.actions.models import Action
-from partnership.core.forms import PersonChoiceField
+from partnership.core.forms import GovukErrorMessages, PersonChoiceField
 
 OPEN = "open"
 STATUS_FILTERS = [("", "Any status"), (OPEN, "Open (not started or in progress)"), *Action.Status.choices]
@@ -23,7 +23,7 @@ class DateInput(forms.DateInput):
         return value.isoformat() if isinstance(value, datetime.date) else super().format_value(value)
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(GovukErrorMessages, forms.Form):
     """The filters above each list, read from the query string; a value that does not parse is ignored."""
 
     status = forms.ChoiceField(label="Status", choices=STATUS_FILTERS, required=False)
@@ -47,7 +47,9 @@ class ActionFilterForm(forms.Form):
         }
 
 
-class ActionCreateForm(forms.Form):
+class ActionCreateForm(GovukErrorMessages, forms.Form):
+    required_messages = {"title": "Enter what needs to be done", "owner": "Choose who will do it"}
+
     title = forms.CharField(label="What needs to be done", max_length=200)
     description = forms.CharField(
         label="More detail (optional)", widget=forms.Textarea, required=False, help_text="What done looks like."
@@ -75,8 +77,15 @@ class ActionCreateForm(forms.Form):
         return data
 
 
-class ActionEditForm(forms.Form):
+class ActionEditForm(GovukErrorMessages, forms.Form):
     """Edit an action. `version` is the version the editor loaded: the service refuses a stale one."""
+
+    required_messages = {
+        "version": "This page is out of date: open it again and make your change",
+        "title": "Enter the action",
+        "owner": "Choose who owns the action",
+        "status": "Choose a status",
+    }
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     title = forms.CharField(label="Action", max_length=200)
@@ -139,7 +148,12 @@ def _shown(name: str, value: Any) -> str:
     return str(value or "")
 
 
-class ActionNoteForm(forms.Form):
+class ActionNoteForm(GovukErrorMessages, forms.Form):
+    required_messages = {
+        "version": "This page is out of date: open it again and make your change",
+        "text": "Enter what has happened",
+    }
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     text = forms.CharField(label="What has happened", widget=forms.Textarea)
     evidence_url = forms.URLField(

@@ -1,5 +1,4 @@
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -24,5 +23,5 @@ urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),
     re_path(r"^v1/(?P<rest>.*)$", views.not_found, name="api-not-found"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("", TemplateView.as_view(template_name="api/index.html"), name="api-docs"),
+    path("", views.docs, name="api-docs"),
 ]

@@ -1,5 +1,7 @@
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
@@ -9,6 +11,7 @@ from rest_framework.response import Response
 
 from partnership.api import serializers
 from partnership.api.queries import PersonQuery, SchoolQuery, validated
+from partnership.core.pages import crumbs
 from partnership.directory import selectors
 
 
@@ -52,6 +55,11 @@ class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
     def members(self, request: Request, pk: str | None = None) -> Response:
         network = self.get_object()
         return Response(serializers.NetworkMemberSerializer(selectors.network_members(network), many=True).data)
+
+
+def docs(request: HttpRequest) -> HttpResponse:
+    """The page that explains the API to people: public, it holds no data."""
+    return render(request, "api/index.html", {"crumbs": crumbs(("API", ""))})
 
 
 @extend_schema(exclude=True)

@@ -8,7 +8,9 @@ accessible equivalent; the spec's `description` names the chart for screen reade
 The specs are plain dicts with the data inline (`"data": {"name": "figures", "values": [...]}`):
 no files, URLs, data transformers or notebook renderers are involved, so building and rendering
 work offline. Figures are percentages already computed (and suppressed) by `outcomes/stats.py`; a
-suppressed figure is `None` and gets no bar, point or line.
+suppressed figure is `None` and gets no bar, point or line. A chart with no figure to draw says
+"No results to chart" (`NO_DATA_TEXT`) in its subtitle and its description, and its empty layers
+are hidden from assistive technology.
 
 In a view:
 
@@ -60,6 +62,8 @@ DATA_NAME: Final = "figures"
 LEGEND_FIELD: Final = "_key"
 SUPPRESSED_FIELD: Final = "_suppressed_at"
 INTERVAL_LABEL: Final = "95% confidence interval"
+# Said in the chart (its subtitle) and to screen readers (its name) when no figure can be drawn.
+NO_DATA_TEXT: Final = "No results to chart"
 NATIONAL_LABEL: Final = "National"
 _JSON_SCRIPT_ESCAPES: Final = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
@@ -119,6 +123,20 @@ def _data(values: list[dict[str, Any]]) -> alt.InlineData:
     return alt.InlineData(values=values, name=DATA_NAME)
 
 
+def _empty_marks(drawn: bool) -> dict[str, Any]:
+    """Mark properties for a layer with nothing to draw: hidden from assistive technology. Vega
+    gives an empty layer's container the role "graphics-symbol" and no name, which axe reports
+    (`svg-img-alt`); a layer with marks is named by Vega and keeps its roles."""
+    return {} if drawn else {"aria": False}
+
+
+def _titles(title: str, description: str, drawn: bool) -> tuple[str | alt.TitleParams, str]:
+    """The chart's title and its name for screen readers, both saying so when nothing is drawn."""
+    if drawn:
+        return title, description
+    return alt.TitleParams(text=title, subtitle=NO_DATA_TEXT), f"{NO_DATA_TEXT}. {description}"
+
+
 def _finish(chart: alt.LayerChart | alt.Chart, description: str, values: list[dict[str, Any]]) -> Spec:
     """The Vega-Lite dict, validated by Altair against the Vega-Lite schema. The chart is built and
     validated with no rows and the rows put in afterwards: validating every row (plain numbers and
@@ -169,6 +187,8 @@ def percentage_bars(
     categories = list(dict.fromkeys(value[category_field] for value in values))
     has_interval = any(v[low_field] is not None and v[high_field] is not None for v in values)
     has_national = any(v[national_field] is not None for v in values)
+    has_bars = any(v[value_field] is not None for v in values)
+    title_shown, description = _titles(title, description, has_bars or has_national)
 
     legend_domain = [value_title]
     legend_range = [BLUE]
@@ -200,7 +220,7 @@ def percentage_bars(
 
     layers: list[alt.Chart] = [
         key(value_title)
-        .mark_bar(invalid="filter")
+        .mark_bar(invalid="filter", **_empty_marks(has_bars))
         .encode(
             y=y,
             x=alt.X(f"{value_field}:Q", scale=x_scale, axis=x_axis),
@@ -245,7 +265,7 @@ def percentage_bars(
             .encode(y=y, x=alt.X(f"{SUPPRESSED_FIELD}:Q", scale=x_scale), text=alt.value(suppressed_text))
         )
     chart = alt.LayerChart(layer=layers, data=_data([])).properties(
-        title=title,
+        title=title_shown,
         width="container",
         height=BAR_STEP * max(1, len(categories)),
         autosize=FIT_WIDTH,
@@ -286,6 +306,8 @@ def trend_lines(
         for name in series
         for year in ordered_years
     ]
+    drawn = any(value[value_field] is not None for value in values)
+    title_shown, description = _titles(title, description, drawn)
     colours = [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(series))]
     shapes = [SERIES_SHAPES[i % len(SERIES_SHAPES)] for i in range(len(series))]
     chart = (
@@ -293,7 +315,8 @@ def trend_lines(
         .mark_line(
             invalid="break-paths-show-domains",
             strokeWidth=3,
-            point=alt.OverlayMarkDef(filled=True, size=70),
+            point=alt.OverlayMarkDef(filled=True, size=70, **_empty_marks(drawn)),
+            **_empty_marks(drawn),
         )
         .encode(
             x=alt.X(
@@ -322,7 +345,9 @@ def trend_lines(
                 scale=alt.Scale(domain=series, range=shapes),
             ),
         )
-        .properties(title=title, width="container", height=LINE_HEIGHT, autosize=FIT_WIDTH, description=description)
+        .properties(
+            title=title_shown, width="container", height=LINE_HEIGHT, autosize=FIT_WIDTH, description=description
+        )
     )
     return _finish(chart, description, values)
 

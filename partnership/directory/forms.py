@@ -1,12 +1,14 @@
 from django import forms
 
-from partnership.core.forms import PersonChoiceField
+from partnership.core.forms import GovukErrorMessages, PersonChoiceField
 from partnership.core.roles import SCHOOL_ROLES, SUBJECTS, Role
 from partnership.directory.models import DecisionVote, School
 from partnership.directory.services import roles_for_choice
 
 
-class SchoolDetailsForm(forms.ModelForm):
+class SchoolDetailsForm(GovukErrorMessages, forms.ModelForm):
+    required_messages = {"name": "Enter the school's name", "phase": "Choose the school's phase"}
+
     website = forms.URLField(label="Website", required=False, assume_scheme="https")
 
     class Meta:
@@ -14,7 +16,9 @@ class SchoolDetailsForm(forms.ModelForm):
         fields = ["name", "phase", "establishment_type", "street", "locality", "town", "postcode", "website"]
 
 
-class AddSchoolForm(forms.Form):
+class AddSchoolForm(GovukErrorMessages, forms.Form):
+    required_messages = {"urn": "Enter the school's URN"}
+
     urn = forms.RegexField(
         label="School URN",
         regex=r"^\d{6}$",
@@ -24,34 +28,48 @@ class AddSchoolForm(forms.Form):
     joined_on = forms.DateField(label="Date joined (YYYY-MM-DD)", required=False)
 
 
-class WorkingPartyForm(forms.Form):
+class WorkingPartyForm(GovukErrorMessages, forms.Form):
+    required_messages = {"name": "Enter a name for the working party", "remit": "Enter the working party's remit"}
+
     name = forms.CharField(label="Name", max_length=150)
     remit = forms.CharField(
         label="Remit", widget=forms.Textarea, help_text="What the working party is for and what it will produce."
     )
 
 
-class MemorandumForm(forms.Form):
+class MemorandumForm(GovukErrorMessages, forms.Form):
+    required_messages = {"title": "Enter a title", "body": "Enter the text of the memorandum"}
+
     title = forms.CharField(label="Title", max_length=200, initial="Memorandum of Understanding")
     body = forms.CharField(label="Text of the memorandum", widget=forms.Textarea)
     change_summary = forms.CharField(label="What changed from the last version", max_length=300, required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukErrorMessages, forms.Form):
+    required_messages = {"title": "Enter the decision to be made"}
+
     title = forms.CharField(label="Decision to be made", max_length=200)
     description = forms.CharField(label="Background", widget=forms.Textarea, required=False)
     closes_on = forms.DateField(label="Voting closes on (YYYY-MM-DD)", required=False)
 
 
-class VoteForm(forms.Form):
-    choice = forms.ChoiceField(label="Your school's vote", choices=DecisionVote.Choice.choices)
+class VoteForm(GovukErrorMessages, forms.Form):
+    required_messages = {"choice": "Choose your school's vote"}
+
+    choice = forms.ChoiceField(
+        label="Your school's vote", choices=DecisionVote.Choice.choices, widget=forms.RadioSelect
+    )
 
 
-class CloseDecisionForm(forms.Form):
+class CloseDecisionForm(GovukErrorMessages, forms.Form):
+    required_messages = {"outcome": "Enter the outcome"}
+
     outcome = forms.CharField(label="Outcome", max_length=300)
 
 
-class AddNetworkMemberForm(forms.Form):
+class AddNetworkMemberForm(GovukErrorMessages, forms.Form):
+    required_messages = {"person": "Choose a person"}
+
     person = PersonChoiceField(label="Person")
 
     def __init__(self, *args, people=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +77,9 @@ class AddNetworkMemberForm(forms.Form):
         self.people = self.fields["person"].set_people(people)
 
 
-class RoleForm(forms.Form):
+class RoleForm(GovukErrorMessages, forms.Form):
+    required_messages = {"role": "Choose a role"}
+
     role = forms.ChoiceField(label="Role", choices=[(v, label) for v, label in Role.choices if v in SCHOOL_ROLES])
     subject = forms.ChoiceField(
         label="Subject (for subject or curriculum leaders)",
@@ -74,7 +94,13 @@ class RoleForm(forms.Form):
         return data
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(GovukErrorMessages, forms.Form):
+    required_messages = {
+        "full_name": "Enter your full name",
+        "password1": "Enter a password",
+        "password2": "Enter the password again",
+    }
+
     full_name = forms.CharField(label="Your full name", max_length=150)
     password1 = forms.CharField(
         label="Choose a password",
@@ -92,7 +118,13 @@ class InvitationAcceptForm(forms.Form):
         return data
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(GovukErrorMessages, forms.Form):
+    required_messages = {
+        "full_name": "Enter their full name",
+        "email": "Enter their email address",
+        "roles": "Choose at least one role",
+    }
+
     full_name = forms.CharField(label="Full name", max_length=150)
     email = forms.EmailField(label="Email address")
     roles = forms.MultipleChoiceField(label="Roles", widget=forms.CheckboxSelectMultiple)

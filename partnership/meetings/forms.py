@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
-from partnership.core.forms import PersonChoiceField
+from partnership.core.forms import GovukErrorMessages, PersonChoiceField
 from partnership.meetings.models import Attendance
 from partnership.meetings.papers import ALLOWED_SUMMARY, max_paper_bytes, size_label
 
@@ -29,7 +29,14 @@ class TimeInput(forms.TimeInput):
         return value.strftime("%H:%M") if isinstance(value, datetime.time) else super().format_value(value)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GovukErrorMessages, forms.Form):
+    required_messages = {
+        "title": "Enter a title",
+        "date": "Enter the date of the meeting",
+        "start_time": "Enter the time it starts",
+        "end_time": "Enter the time it ends",
+    }
+
     title = forms.CharField(label="Title", max_length=200, help_text="For example, “SENCO network: spring term 1”.")
     date = forms.DateField(label="Date", widget=DateInput, help_text="For example, 14/03/2027.")
     start_time = forms.TimeField(label="Starts at", widget=TimeInput, help_text="UK time, 24-hour clock, e.g. 09:30.")
@@ -75,7 +82,9 @@ class MeetingForm(forms.Form):
         }
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(GovukErrorMessages, forms.Form):
+    required_messages = {"title": "Enter the agenda item"}
+
     title = forms.CharField(label="Item", max_length=200)
     description = forms.CharField(
         label="What it is about (optional)", widget=forms.Textarea, required=False, help_text="A line or two."
@@ -97,28 +106,34 @@ class AgendaItemForm(forms.Form):
         return data
 
 
-class MoveItemForm(forms.Form):
+class MoveItemForm(GovukErrorMessages, forms.Form):
+    required_messages = {"number": "Enter a position on the agenda"}
+
     number = forms.IntegerField(min_value=1)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(GovukErrorMessages, forms.Form):
     minutes = forms.CharField(label="Minutes", widget=forms.Textarea, required=False, help_text="What was discussed.")
     decisions = forms.CharField(
         label="Decisions", widget=forms.Textarea, required=False, help_text="What was decided, one per line."
     )
 
 
-class PaperForm(forms.Form):
+class PaperForm(GovukErrorMessages, forms.Form):
+    required_messages = {"file": "Choose a file to upload"}
+
     file = forms.FileField(
         label="Paper",
         help_text=f"{ALLOWED_SUMMARY}, up to {size_label(max_paper_bytes())}.",
-        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+        error_messages={"empty": "The file is empty."},
     )
 
 
-class ItemActionForm(forms.Form):
+class ItemActionForm(GovukErrorMessages, forms.Form):
+    required_messages = {"title": "Enter the action", "owner": "Choose who will do it"}
+
     title = forms.CharField(label="Action", max_length=200, help_text="What will be done, in a few words.")
-    owner = PersonChoiceField(label="Who will do it", error_messages={"required": "Choose who will do it."})
+    owner = PersonChoiceField(label="Who will do it")
     due_on = forms.DateField(label="Due by (optional)", widget=DateInput, required=False)
 
     def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
@@ -131,21 +146,27 @@ class ItemActionForm(forms.Form):
         return data
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(GovukErrorMessages, forms.Form):
+    required_messages = {"status": "Choose whether they are expected, present, absent or sent apologies"}
+
     status = forms.ChoiceField(choices=Attendance.Status.choices)
 
 
-class ApologiesForm(forms.Form):
+class ApologiesForm(GovukErrorMessages, forms.Form):
     note = forms.CharField(label="Message (optional)", max_length=200, required=False)
 
 
-class AddAttendeeForm(forms.Form):
-    person = PersonChoiceField(label="Person", error_messages={"required": "Choose a person."})
+class AddAttendeeForm(GovukErrorMessages, forms.Form):
+    required_messages = {"person": "Choose a person"}
+
+    person = PersonChoiceField(label="Person")
 
     def __init__(self, *args: Any, people: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = self.fields["person"].set_people(people)
 
 
-class StatusForm(forms.Form):
+class StatusForm(GovukErrorMessages, forms.Form):
+    required_messages = {"status": "Choose what happened to the meeting"}
+
     status = forms.ChoiceField(choices=[("held", "Held"), ("cancelled", "Cancelled"), ("scheduled", "Scheduled")])

@@ -9,12 +9,15 @@ from django import forms
 
 from partnership.core import uploads
 from partnership.core.errors import ApplicationError
+from partnership.core.forms import GovukErrorMessages
 from partnership.core.schoolyear import academic_year_label, current_academic_year
 from partnership.outcomes.imports import MAX_BYTES, TOO_BIG, ees
 from partnership.outcomes.models import Measure, NationalFigure
 
 
-class ResultFileForm(forms.Form):
+class ResultFileForm(GovukErrorMessages, forms.Form):
+    required_messages = {"file": "Choose a results file to upload"}
+
     file = forms.FileField(
         label="Results file",
         help_text=f"The CSV template or a CTF exported from your MIS, up to {uploads.size_label(MAX_BYTES)}.",
@@ -37,8 +40,15 @@ def _years() -> list[tuple[int, str]]:
 FIRST_NATIONAL_YEAR = 2015  # the first year of today's KS2 tests and scaled scores
 
 
-class NationalFigureForm(forms.Form):
+class NationalFigureForm(GovukErrorMessages, forms.Form):
     """One national figure for England, typed from a published release."""
+
+    required_messages = {
+        "measure": "Choose a measure",
+        "academic_year": "Choose the academic year",
+        "value": "Enter the figure",
+        "source": "Enter where the figure was published",
+    }
 
     measure = forms.ChoiceField(label="Measure", choices=[("", "Choose a measure"), *Measure.choices])
     academic_year = forms.TypedChoiceField(label="Academic year", coerce=int, choices=())
@@ -63,8 +73,10 @@ class NationalFigureForm(forms.Form):
         self.fields["academic_year"].choices = _years()  # type: ignore[attr-defined]
 
 
-class NationalFileForm(forms.Form):
+class NationalFileForm(GovukErrorMessages, forms.Form):
     """One measure's national figures, every year, from an explore-education-statistics CSV."""
+
+    required_messages = {"measure": "Choose a measure", "file": "Choose a data file to upload"}
 
     measure = forms.ChoiceField(label="Measure", choices=[("", "Choose a measure"), *Measure.choices])
     statistic = forms.ChoiceField(label="Figure", choices=NationalFigure.Statistic.choices)

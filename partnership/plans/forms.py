@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
-from partnership.core.forms import PersonChoiceField
+from partnership.core.forms import GovukErrorMessages, PersonChoiceField
 from partnership.plans.models import FRAMEWORK_AREAS, Rag, Term
 
 
@@ -18,7 +18,7 @@ class DateInput(forms.DateInput):
         return value.isoformat() if isinstance(value, datetime.date) else super().format_value(value)
 
 
-class PersonChoiceForm(forms.Form):
+class PersonChoiceForm(GovukErrorMessages, forms.Form):
     """A form with a person field (`person_field`) chosen from `people`; cleaned to the person."""
 
     person_field = "lead"
@@ -36,7 +36,7 @@ class PersonChoiceForm(forms.Form):
         return data
 
 
-class PlanForm(forms.Form):
+class PlanForm(GovukErrorMessages, forms.Form):
     title = forms.CharField(
         label="Title (optional)",
         max_length=200,
@@ -52,6 +52,8 @@ class PlanForm(forms.Form):
 
 
 class PriorityForm(PersonChoiceForm):
+    required_messages = {"title": "Enter the priority"}
+
     title = forms.CharField(label="Priority", max_length=200, help_text="For example, “Raise attainment in reading”.")
     description = forms.CharField(
         label="Why this is a priority (optional)",
@@ -75,6 +77,8 @@ class PriorityForm(PersonChoiceForm):
 
 
 class ObjectiveForm(PersonChoiceForm):
+    required_messages = {"title": "Enter the objective"}
+
     title = forms.CharField(
         label="Objective", max_length=200, help_text="What will change, for example “All Year 1 pupils read daily”."
     )
@@ -87,7 +91,9 @@ class ObjectiveForm(PersonChoiceForm):
     lead = PersonChoiceField(label="Lead (optional)", required=False)
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(GovukErrorMessages, forms.Form):
+    required_messages = {"term": "Choose a term", "description": "Enter the milestone"}
+
     term = forms.ChoiceField(
         label="By the end of which term", choices=[("", "Choose a term")] + Term.choices, required=True
     )
@@ -100,7 +106,9 @@ class MilestoneEditForm(MilestoneForm):
     achieved = forms.BooleanField(label="Achieved", required=False)
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(GovukErrorMessages, forms.Form):
+    required_messages = {"rag": "Choose a status", "note": "Enter what has happened"}
+
     rag = forms.ChoiceField(label="Status now", choices=[("", "Choose a status")] + Rag.choices)
     note = forms.CharField(
         label="What has happened",
@@ -117,9 +125,11 @@ class ProgressForm(forms.Form):
 
 
 class ObjectiveActionForm(PersonChoiceForm):
+    required_messages = {"title": "Enter the action", "owner": "Choose who will do it"}
+
     person_field = "owner"
     person_optional = False
 
     title = forms.CharField(label="Action", max_length=200, help_text="What will be done, in a few words.")
-    owner = PersonChoiceField(label="Who will do it", error_messages={"required": "Choose who will do it."})
+    owner = PersonChoiceField(label="Who will do it")
     due_on = forms.DateField(label="Due by (optional)", widget=DateInput, required=False)

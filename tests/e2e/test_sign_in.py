@@ -97,7 +97,7 @@ def test_make_and_revoke_an_api_token(page, world, a11y, sign_in):
 
     # A missing name is refused with an error that names the field.
     page.get_by_role("button", name="Make a token").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("This field is required")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter what the token is for")
     a11y(page)
 
     page.get_by_label("What the token is for").fill("Attendance spreadsheet")

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import Invitation, User
@@ -213,3 +214,10 @@ def test_invitation_roles_must_fit_where_they_are_held(world):
 
 def test_invitation_page_rejects_unknown_tokens(client, db):
     assert client.get("/invitations/not-a-real-token/").status_code == 404
+
+
+def test_the_sign_in_page_has_one_forgotten_password_link(client, db):
+    html = client.get(reverse("account_login")).content.decode()
+    assert html.count(f'href="{reverse("account_reset_password")}"') == 1
+    assert "Forgotten your password?" in html
+    assert "Forgot your password?" not in html

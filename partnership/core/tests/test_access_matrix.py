@@ -84,6 +84,9 @@ ENTRIES: dict[str, Entry] = {
     # --- core ------------------------------------------------------------------------------
     "home": Entry("home", SIGNED_IN),
     "healthz": Entry("healthz", SIGNED_IN, anonymous=PUBLIC),  # load-balancer health check
+    # The footer's privacy notice and accessibility statement: everyone may read them, signed in or not.
+    "privacy": Entry("privacy", SIGNED_IN, anonymous=PUBLIC),
+    "accessibility": Entry("accessibility", SIGNED_IN, anonymous=PUBLIC),
     # The admin's sign-in form is replaced: visitors go to the app's sign-in (password, then the
     # authenticator code); people signed in without the admin flag are refused. (Platform
     # administrators without `is_staff`, like the cast's, are refused too.)

@@ -256,3 +256,43 @@ def test_the_svg_goes_into_a_pdf_without_fetching_anything(bars_svg):
     assert re.sub(r"\s+", "", TITLE) in text
     assert "OwnPrimary" in text
     assert fetched == []
+
+
+def unnamed_roles(svg: str) -> list[str]:
+    """Elements assistive technology would meet as an image or symbol with no name (axe `svg-img-alt`)."""
+    tags = re.findall(r'<[^>]*role="(?:img|graphics-symbol|graphics-document)"[^>]*>', svg)
+    return [tag for tag in tags if "aria-label=" not in tag]
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        charts.percentage_bars(
+            [{"label": "Tiny Primary", "percentage": None}, {"label": "Wee Primary", "percentage": None}],
+            title="Reading 2022/23",
+            description="Reading by school.",
+        ),
+        charts.percentage_bars([], title="Reading 2022/23", description="Reading by school."),
+        charts.trend_lines(
+            [{"school": "Own", "year": 2022, "reading": None}, {"school": "Own", "year": 2023, "reading": None}],
+            title="Reading over time",
+            description="Reading by year.",
+            series_field="school",
+            year_field="year",
+            value_field="reading",
+        ),
+    ],
+    ids=["all-suppressed", "no-rows", "no-points"],
+)
+def test_a_chart_with_nothing_to_draw_says_so_and_names_everything_it_shows(spec):
+    assert spec["description"].startswith("No results to chart.")
+    assert spec["title"]["subtitle"] == "No results to chart"
+    svg = charts.svg(spec)
+    assert unnamed_roles(svg) == []
+    assert "No results to chart" in svg
+
+
+def test_a_chart_with_figures_keeps_its_title_and_roles(bars, bars_svg):
+    assert bars["title"] == TITLE and bars["description"] == DESCRIPTION
+    assert unnamed_roles(bars_svg) == []
+    assert marks(bars_svg, "bar")

@@ -15,6 +15,7 @@ from partnership.core.exports import (
     safe_cell,
     xlsx_bytes,
 )
+from partnership.core.tests.pdf_layout import blank_pages, page_texts, record_layouts, split_rows
 
 
 @pytest.mark.parametrize("dangerous", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
@@ -117,3 +118,14 @@ def test_a_calendar_response_has_the_calendar_content_type_and_a_filename():
     assert feed.content.startswith(b"BEGIN:VCALENDAR")
     download = calendar_response("visit.ics", b"", attachment=True)
     assert download["Content-Disposition"] == 'attachment; filename="visit.ics"'
+
+
+def test_a_long_table_repeats_its_header_and_never_splits_a_row(monkeypatch):
+    layouts = record_layouts(monkeypatch)
+    rows = [[f"line {n}" for n in range(6)] for _ in range(40)]
+    data = pdf_bytes("core/pdf_test.html", {"title": "Long table", "rows": rows})
+    texts = page_texts(data)
+    assert len(texts) > 2
+    assert split_rows(layouts[-1]) == []
+    assert all("Row Lines" in text for text in texts)  # the header row on every page
+    assert blank_pages(data, "Long table") == []

@@ -233,7 +233,7 @@ def test_an_upload_without_a_file_asks_for_one(client, world, meeting):
     item = agenda_item(meeting)
     client.force_login(world["coordinator"])
     response = client.post(f"/meetings/{meeting.pk}/items/{item.pk}/papers/new/", {})
-    assert response.status_code == 200 and "Choose a file to upload." in text(response)
+    assert response.status_code == 200 and "Choose a file to upload" in text(response)
 
 
 def test_removing_a_paper(client, world, meeting):

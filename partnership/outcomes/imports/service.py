@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Count
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from partnership.core import audit, memo, uploads
@@ -144,7 +145,11 @@ class ImportReport:
         return self.status == ResultImport.Status.REJECTED
 
     def summary(self) -> str:
-        return f"imported {self.pupils.changed} pupils, {self.results.changed} results, {self.skip_count} skipped"
+        pupils, results = self.pupils.changed, self.results.changed
+        return (
+            f"imported {pupils} pupil{pluralize(pupils)}, {results} result{pluralize(results)}, "
+            f"{self.skip_count} skipped"
+        )
 
     def details(self) -> str:
         p, r, a = self.pupils, self.results, self.assessments

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from partnership.core.uploads import size_label
 from partnership.directory.models import School
@@ -39,7 +40,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             hidden = exc.report.problem_count - len(exc.report.problems)
             if hidden > 0:
-                self.stderr.write(f"... and {hidden} more problems")
+                self.stderr.write(f"... and {hidden} more problem{pluralize(hidden)}")
             raise CommandError(exc.message) from exc
         for skipped in report.skipped:
             self.stdout.write(f"skipped: {skipped}")
