@@ -32,6 +32,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from figures import section
 
 from partnership.accounts.models import User
 from partnership.core.roles import Role
@@ -45,24 +46,7 @@ from partnership.outcomes.upn import make_upn
 
 YEARS = (2022, 2023, 2024)
 RESULTS = 100_000
-FIGURES: list[str] = []  # printed after the benchmark table
-
-
-class _Summary:
-    """A plugin registered at runtime: prints FIGURES at the end of the run."""
-
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if FIGURES:
-            terminalreporter.section("outcomes figures")
-            for line in FIGURES:
-                terminalreporter.write_line(line)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _print_figures(request):  # type: ignore[no-untyped-def]
-    manager = request.config.pluginmanager
-    if not manager.has_plugin("outcomes-figures"):
-        manager.register(_Summary(), "outcomes-figures")
+FIGURES = section("outcomes figures")  # printed after the benchmark table
 
 
 # --- the dashboard at 10, 100 and 1,000 schools ---------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from figures import section
 
 from partnership.core.roles import Role
 from partnership.directory.tests.factories import PartnershipFactory, member_school, partnership_role, staff
@@ -26,22 +27,7 @@ from partnership.plans.tests import factories
 
 SCHOOLS = 6
 ROUNDS = 30
-FIGURES: list[str] = []
-
-
-class _Summary:
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if FIGURES:
-            terminalreporter.section("page times")
-            for line in FIGURES:
-                terminalreporter.write_line(line)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _print_figures(request):  # type: ignore[no-untyped-def]
-    manager = request.config.pluginmanager
-    if not manager.has_plugin("page-times"):
-        manager.register(_Summary(), "page-times")
+FIGURES = section("page times")  # printed after the benchmark table
 
 
 def _build() -> tuple[Any, Any, dict[str, str]]:

@@ -230,22 +230,8 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
     return rule(principal, obj) and visible_to(user, type(obj)).filter(pk=obj.pk).exists()
 
 
-def can_within(user: Any, action: str, obj: models.Model) -> bool:
-    """`can` for one of many rows on a page whose container the caller has already checked the user
-    may view (each priority and objective of a plan page): the object rule alone, no query per row."""
-    principal = principal_for(user)
-    if principal.user_id is None:
-        return False
-    label = obj._meta.label_lower
-    if _admin_passes(principal, label, action):
-        return True
-    rule = RULES.get((label, action))
-    return rule is not None and rule(principal, obj)
-
-
-def may(user: Any, action: str, model_class: type[models.Model]) -> bool:
-    """A model-level action that no one object carries (load national figures for England): the
-    rule registered for (model, action), given the principal and no object."""
+def _rule_allows(user: Any, action: str, model_class: type[models.Model], obj: models.Model | None) -> bool:
+    """The object rule alone (with the administrator pass and the pupil-data guard), no query."""
     principal = principal_for(user)
     if principal.user_id is None:
         return False
@@ -253,7 +239,19 @@ def may(user: Any, action: str, model_class: type[models.Model]) -> bool:
     if _admin_passes(principal, label, action):
         return True
     rule = RULES.get((label, action))
-    return rule is not None and rule(principal, None)
+    return rule is not None and rule(principal, obj)
+
+
+def can_within(user: Any, action: str, obj: models.Model) -> bool:
+    """`can` for one of many rows on a page whose container the caller has already checked the user
+    may view (each priority and objective of a plan page): the object rule alone, no query per row."""
+    return _rule_allows(user, action, type(obj), obj)
+
+
+def may(user: Any, action: str, model_class: type[models.Model]) -> bool:
+    """A model-level action that no one object carries (load national figures for England): the
+    rule registered for (model, action), given the principal and no object."""
+    return _rule_allows(user, action, model_class, None)
 
 
 def visible_keys(user: Any, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
