@@ -145,6 +145,12 @@ class ImportReport:
         return self.status == ResultImport.Status.REJECTED
 
     def summary(self) -> str:
+        """The command's last line, in a fixed form that scripts read: always "pupils", "results"."""
+        return f"imported {self.pupils.changed} pupils, {self.results.changed} results, {self.skip_count} skipped"
+
+    @property
+    def headline(self) -> str:
+        """The same, for people: "imported 1 pupil, 3 results, 0 skipped"."""
         pupils, results = self.pupils.changed, self.results.changed
         return (
             f"imported {pupils} pupil{pluralize(pupils)}, {results} result{pluralize(results)}, "

@@ -203,7 +203,8 @@ def test_blank_cells_mean_no_result_and_extra_columns_are_skipped(school):
     report = result_import(school=school, data=to_csv(rows, header), filename="r.csv")
     assert list(Result.objects.values_list("measure", flat=True)) == [Measure.KS2_MATHS]
     assert [(s.where, s.field) for s in report.skipped] == [("row 1", "class"), ("row 1", "ks2_rwm")]
-    assert report.summary() == "imported 1 pupil, 1 result, 2 skipped"
+    assert report.summary() == "imported 1 pupils, 1 results, 2 skipped"  # the fixed form scripts read
+    assert report.headline == "imported 1 pupil, 1 result, 2 skipped"
 
 
 def test_utf8_bom_dd_mm_yyyy_dates_and_loose_headings(school):
