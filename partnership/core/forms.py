@@ -81,6 +81,9 @@ def set_required_messages(form: forms.BaseForm, messages: Mapping[str, str] | No
         invalid = invalid_message(field)
         if invalid is not None and _is_djangos(field, "invalid"):
             field.error_messages["invalid"] = invalid
+        if isinstance(field, forms.ChoiceField | forms.ModelChoiceField) and _is_djangos(field, "invalid_choice"):
+            # A value that is not one of the choices (a stale page, a forged form), not "Select a valid choice."
+            field.error_messages["invalid_choice"] = f"Choose {_label_phrase(field.label)} from the list"
 
 
 class GovukErrorMessages:

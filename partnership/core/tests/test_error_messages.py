@@ -190,3 +190,15 @@ def test_a_page_with_errors_says_so_in_its_title(client, world):
     client.force_login(world["teacher"])
     assert "<title>Error: Your account" in client.post("/account/", {"full_name": ""}).content.decode()
     assert "<title>Your account" in client.get("/account/").content.decode()
+
+
+def test_a_value_not_among_the_choices_says_choose_from_the_list():
+    class Pick(GovukErrorMessages, forms.Form):
+        term = forms.ChoiceField(label="Term", choices=[("autumn", "Autumn")])
+        own = forms.ChoiceField(
+            label="Colour", choices=[("red", "Red")], error_messages={"invalid_choice": "Pick a colour we have"}
+        )
+
+    form = Pick(data={"term": "forged", "own": "blue"})
+    assert not form.is_valid()
+    assert form.errors == {"term": ["Choose term from the list"], "own": ["Pick a colour we have"]}
