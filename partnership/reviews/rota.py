@@ -38,6 +38,7 @@ used, so the same input always gives the same rota.
 
 from __future__ import annotations
 
+import random
 from collections import Counter, deque
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,7 +47,8 @@ __all__ = ["Reviewer", "RotaInfeasible", "RotaPlan", "check_rota", "plan_rota"]
 
 Pair = tuple[Hashable, Hashable]
 SHOWN_SCHOOLS = 5  # schools named in a message before "and N others"
-SWAP_BUDGET = 200_000  # candidate moves the local search may try, so a hard case still returns fast
+SWAP_BUDGET = 50_000  # candidate moves the local search may try, so a hard case still returns fast
+KICKS = 200  # random swaps tried to leave a local optimum of the soft rules
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class _Planner:
         self.assigned: list[set[int]] = [set() for _ in range(self.r_count)]
         self.load = [0] * self.r_count
         self.reviews = Counter[tuple[int, int]]()  # (reviewer's school, reviewed school) -> placements
+        self.strict = False  # True: last cycle's pairings are treated as a hard rule
 
     @staticmethod
     def _pairs(
@@ -133,8 +136,14 @@ class _Planner:
     # --- placements -------------------------------------------------------------------------------
 
     def may_review(self, r: int, s: int) -> bool:
-        """The hard rules for one placement, other than load: not their school, no conflict, not on it."""
-        return self.school_of[r] != s and (r, s) not in self.conflict and s not in self.assigned[r]
+        """The hard rules for one placement, other than load: not their school, no conflict, not on it
+        (and, when `strict`, not a pairing from last cycle)."""
+        return (
+            self.school_of[r] != s
+            and (r, s) not in self.conflict
+            and s not in self.assigned[r]
+            and not (self.strict and (r, s) in self.avoid)
+        )
 
     def add(self, r: int, s: int) -> None:
         self.on[s].add(r)
@@ -310,9 +319,8 @@ class _Planner:
             if (r, s) in self.avoid or self.reciprocal(self.school_of[r], s)
         ]
 
-    def improve(self) -> None:
+    def improve(self, budget: list[int]) -> None:
         """Local search on broken soft rules: replace or swap placements while that removes some."""
-        budget = [SWAP_BUDGET]
         changed = True
         while changed and budget[0] > 0:
             changed = False
@@ -320,8 +328,54 @@ class _Planner:
                 if s in self.assigned[r] and (self._replace(r, s, budget) or self._swap(r, s, budget)):
                     changed = True
 
-    def _try(self, out: list[tuple[int, int]], into: list[tuple[int, int]], budget: list[int]) -> bool:
-        """Apply a move (remove `out`, add `into`) if it leaves fewer soft rules broken; else undo it."""
+    def search(self) -> None:
+        """Descend, then kick out of local optima: a seeded generator swaps a bad placement with
+        another or gives it to a lighter reviewer (keeping every hard rule and the load spread),
+        then descend again; keep the best rota seen."""
+        budget = [SWAP_BUDGET]
+        self.improve(budget)
+        best, kept = self.broken(), self.snapshot()
+        kicks = random.Random(0)
+        for _ in range(KICKS):
+            if not best or budget[0] <= 0:
+                break
+            r, s = kicks.choice(self.bad_placements())
+            t = kicks.randrange(self.n)
+            other = kicks.randrange(self.r_count)
+            if kicks.random() < 0.5:  # a lighter reviewer takes the place
+                if self.load[other] < self.load[r]:
+                    self._try([(r, s)], [(other, s)], budget, always=True)
+            elif t != s and self.on[t]:
+                other = kicks.choice(sorted(self.on[t]))
+                if s not in self.assigned[other] and t not in self.assigned[r]:
+                    self._try([(r, s), (other, t)], [(r, t), (other, s)], budget, always=True)
+            budget[0] -= 1
+            self.improve(budget)
+            if (now := self.broken()) < best:
+                best, kept = now, self.snapshot()
+        self.restore(kept)
+
+    def broken(self) -> int:
+        """How many soft rules the rota breaks: avoided pairings kept, and school pairs reviewing each other."""
+        avoided = sum(s in self.assigned[r] for r, s in self.avoid)
+        return avoided + sum(1 for (a, b), count in self.reviews.items() if count and a < b and self.reciprocal(a, b))
+
+    def snapshot(self) -> list[list[int]]:
+        return [sorted(team) for team in self.on]
+
+    def restore(self, teams: list[list[int]]) -> None:
+        for s, team in enumerate(self.on):
+            for r in list(team):
+                self.remove(r, s)
+        for s, rs in enumerate(teams):
+            for r in rs:
+                self.add(r, s)
+
+    def _try(
+        self, out: list[tuple[int, int]], into: list[tuple[int, int]], budget: list[int], *, always: bool = False
+    ) -> bool:
+        """Apply a move (remove `out`, add `into`) if it keeps the hard rules and leaves fewer soft
+        rules broken (or, `always`, whatever it leaves); else undo it."""
         budget[0] -= 1
         touched = out + into
         before = self.violations(touched)
@@ -330,7 +384,7 @@ class _Planner:
         if all(self.may_review(r, s) for r, s in into):
             for r, s in into:
                 self.add(r, s)
-            if self.violations(touched) < before:
+            if always or self.violations(touched) < before:
                 return True
             for r, s in into:
                 self.remove(r, s)
@@ -366,10 +420,10 @@ class _Planner:
         for r, s in sorted(self.avoid):
             if s in self.assigned[r]:
                 notes.append(f"reviewer {reviewer[r].id} reviews school {school[s]} again, as last cycle")
-        for a in range(self.n):
-            for b in range(a + 1, self.n):
-                if self.reciprocal(a, b):
-                    notes.append(f"schools {school[a]} and {school[b]} review each other")
+        for a, b in sorted(
+            (a, b) for (a, b), count in self.reviews.items() if count and a < b and self.reciprocal(a, b)
+        ):
+            notes.append(f"schools {school[a]} and {school[b]} review each other")
         if self.load and max(self.load) - min(self.load) > 1:
             notes.append(
                 f"loads are not balanced: reviewers carry from {min(self.load)} to {max(self.load)} reviews "
@@ -396,18 +450,40 @@ def plan_rota(
     in the plan's `relaxed` notes."""
     planner = _Planner(school_ids, reviewers, team_size, max_load, avoid, conflicts)
     planner.check_capacity()
-    if planner.n and team_size:
-        share = -(-planner.n * team_size // max(planner.r_count, 1))  # places per reviewer, rounded up
-        cap = min(max_load, share)
-        planner.greedy(cap)
-        cut = planner.fill(cap)
-        if cut is not None and cap < max_load:
-            cut = planner.fill(max_load)
-        if cut is not None:
+    if not (planner.n and team_size):
+        return RotaPlan(teams=planner.teams(), relaxed=[])
+    strict: _Planner | None = None
+    if planner.avoid:  # first with last cycle's pairings ruled out: a flow then keeps them out exactly
+        strict = _Planner(school_ids, reviewers, team_size, max_load, avoid, conflicts)
+        strict.strict = True
+        if _solve(strict) is not None:
+            strict = None
+        elif not strict.relaxed():
+            return RotaPlan(teams=strict.teams(), relaxed=[])
+    cut = _solve(planner)
+    if cut is not None:
+        if strict is None:
             raise planner.infeasible(cut)
-        planner.balance()
-        planner.improve()
+        planner = strict
+    elif strict is not None and len(strict.relaxed()) <= len(planner.relaxed()):
+        planner = strict
     return RotaPlan(teams=planner.teams(), relaxed=planner.relaxed())
+
+
+def _solve(planner: _Planner) -> set[int] | None:
+    """Fill every team (loads first held to the balanced share), then even out loads and remove
+    broken soft rules; the cut when the teams cannot all be filled."""
+    share = -(-planner.n * planner.team_size // max(planner.r_count, 1))  # places per reviewer, rounded up
+    cap = min(planner.max_load, share)
+    planner.greedy(cap)
+    cut = planner.fill(cap)
+    if cut is not None and cap < planner.max_load:
+        cut = planner.fill(planner.max_load)
+    if cut is not None:
+        return cut
+    planner.balance()
+    planner.search()
+    return None
 
 
 def check_rota(

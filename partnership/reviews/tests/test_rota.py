@@ -114,6 +114,46 @@ def milp_oracle(schools, reviewers, team_size, max_load, conflicts) -> bool:
     return result.status == 0
 
 
+def soft_rota_exists(schools, reviewers, team_size, max_load, avoid, conflicts) -> bool:
+    """Whether some rota keeps every hard and soft rule, as an integer programme: no avoided or
+    conflicting pair has a variable, no two placements make a reciprocal pair, and every load lies
+    between the balanced share rounded down and rounded up."""
+    pairs = [
+        (i, j)
+        for i, j in eligible_pairs(schools, reviewers, conflicts)
+        if (reviewers[i].id, schools[j]) not in set(avoid)
+    ]
+    if not pairs:
+        return False
+    column = {pair: k for k, pair in enumerate(pairs)}
+    places, count = len(schools) * team_size, len(reviewers)
+    rows, low, high = [], [], []
+
+    def row(columns, lo, hi):
+        values = np.zeros(len(pairs))
+        values[list(columns)] = 1
+        rows.append(values)
+        low.append(lo)
+        high.append(hi)
+
+    for j in range(len(schools)):
+        row([column[p] for p in pairs if p[1] == j], team_size, team_size)
+    for i in range(count):
+        row([column[p] for p in pairs if p[0] == i], places // count, min(max_load, -(-places // count)))
+    position = {s: j for j, s in enumerate(schools)}
+    for i, j in pairs:
+        for i2, j2 in pairs:
+            if (i, j) < (i2, j2) and j2 == position[reviewers[i].school_id] and reviewers[i2].school_id == schools[j]:
+                row([column[(i, j)], column[(i2, j2)]], 0, 1)
+    result = milp(
+        c=np.zeros(len(pairs)),
+        integrality=np.ones(len(pairs)),
+        bounds=Bounds(0, 1),
+        constraints=[LinearConstraint(np.array(rows), low, high)],
+    )
+    return result.status == 0
+
+
 def assert_hard_rules(plan, schools, reviewers, team_size, max_load, conflicts):
     """Checked here from scratch, not with check_rota."""
     school_of = {r.id: r.school_id for r in reviewers}
@@ -219,6 +259,30 @@ def test_soft_rules_hold_for_one_head_per_school_after_a_cyclic_rota(n, shape, s
     assert plan.relaxed == []
     avoided, reciprocal, spread = soft_breaks(plan, reviewers, avoid)
     assert avoided == [] and reciprocal == [] and spread <= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    n=st.integers(3, 8),
+    sizes=st.lists(st.integers(1, 2), min_size=8, max_size=8),
+    team_size=st.integers(1, 2),
+    max_load=st.integers(1, 3),
+    avoid_density=st.sampled_from([0.2, 0.4]),
+    seed=st.integers(0, 2**32),
+)
+def test_soft_rules_kept_whenever_the_integer_programme_finds_a_rota_keeping_them(
+    n, sizes, team_size, max_load, avoid_density, seed
+):
+    rnd = random.Random(seed)
+    schools = list(range(n))
+    reviewers = [Reviewer(f"r{s}-{k}", s) for s in schools for k in range(sizes[s])]
+    pairs = [(r.id, s) for r in reviewers for s in schools if s != r.school_id]
+    conflicts = [p for p in pairs if rnd.random() < 0.1]
+    avoid = [p for p in pairs if rnd.random() < avoid_density]
+    if not soft_rota_exists(schools, reviewers, team_size, max_load, avoid, conflicts):
+        return
+    plan = plan_rota(schools, reviewers, team_size=team_size, max_load=max_load, avoid=avoid, conflicts=conflicts)
+    assert plan.relaxed == []
 
 
 def test_head_and_deputy_with_last_cycle_avoided_keeps_every_soft_rule():
