@@ -38,6 +38,7 @@ used, so the same input always gives the same rota.
 
 from __future__ import annotations
 
+import copy
 import random
 from collections import Counter, deque
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
@@ -121,6 +122,10 @@ class _Planner:
         ]
         self.conflict = self._pairs(conflicts, reviewer_index, school_index)
         self.avoid = self._pairs(avoid, reviewer_index, school_index)
+        self.reset()
+
+    def reset(self) -> None:
+        """An empty rota (the input, indexed once, is kept)."""
         self.on: list[set[int]] = [set() for _ in range(self.n)]
         self.assigned: list[set[int]] = [set() for _ in range(self.r_count)]
         self.load = [0] * self.r_count
@@ -454,7 +459,8 @@ def plan_rota(
         return RotaPlan(teams=planner.teams(), relaxed=[])
     strict: _Planner | None = None
     if planner.avoid:  # first with last cycle's pairings ruled out: a flow then keeps them out exactly
-        strict = _Planner(school_ids, reviewers, team_size, max_load, avoid, conflicts)
+        strict = copy.copy(planner)
+        strict.reset()
         strict.strict = True
         if _solve(strict) is not None:
             strict = None
