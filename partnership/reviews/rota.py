@@ -50,6 +50,7 @@ Pair = tuple[Hashable, Hashable]
 SHOWN_SCHOOLS = 5  # schools named in a message before "and N others"
 SWAP_BUDGET = 50_000  # candidate moves the local search may try, so a hard case still returns fast
 KICKS = 200  # random swaps tried to leave a local optimum of the soft rules
+STARTS = 8  # greedy starting points tried while the soft rules are not all kept
 
 
 @dataclass(frozen=True)
@@ -196,15 +197,19 @@ class _Planner:
                     "declared a conflict of interest)"
                 )
 
-    def greedy(self, cap: int) -> None:
+    def greedy(self, cap: int, start: tuple[int, int]) -> None:
         """Fill teams round robin from a queue of reviewers, skipping soft-rule breaks where it can.
 
-        The queue starts about a third of the way round the schools, so a school's first reviewers
-        come from schools well away from it and from those reviewing it (no reciprocal pairs)."""
-        offset = self.n // 3 if self.n >= 3 else 1
+        `start` is (offset, direction): the queue starts `offset` schools round from the first
+        school and goes round forwards (1) or backwards (-1), so a school's first reviewers come
+        from schools away from it and from those reviewing it (no reciprocal pairs)."""
+        offset, direction = start
         order = sorted(
             range(self.r_count),
-            key=lambda r: ((self.school_of[r] - offset) % self.n if self.school_of[r] < self.n else self.n, r),
+            key=lambda r: (
+                (direction * (self.school_of[r] - offset)) % self.n if self.school_of[r] < self.n else self.n,
+                r,
+            ),
         )
         queue = deque(r for r in order if cap > 0)
         for s in range(self.n):
@@ -457,31 +462,40 @@ def plan_rota(
     planner.check_capacity()
     if not (planner.n and team_size):
         return RotaPlan(teams=planner.teams(), relaxed=[])
-    strict: _Planner | None = None
-    if planner.avoid:  # first with last cycle's pairings ruled out: a flow then keeps them out exactly
-        strict = copy.copy(planner)
-        strict.reset()
-        strict.strict = True
-        if _solve(strict) is not None:
-            strict = None
-        elif not strict.relaxed():
-            return RotaPlan(teams=strict.teams(), relaxed=[])
-    cut = _solve(planner)
-    if cut is not None:
-        if strict is None:
-            raise planner.infeasible(cut)
-        planner = strict
-    elif strict is not None and len(strict.relaxed()) <= len(planner.relaxed()):
-        planner = strict
-    return RotaPlan(teams=planner.teams(), relaxed=planner.relaxed())
+    best: tuple[list[str], _Planner] | None = None
+    for start in _starts(planner.n):
+        # first with last cycle's pairings ruled out (a flow then keeps them out exactly), then allowed
+        for strict in (True, False) if planner.avoid else (False,):
+            attempt = copy.copy(planner)
+            attempt.reset()
+            attempt.strict = strict
+            cut = _solve(attempt, start)
+            if cut is not None:
+                if strict:
+                    continue
+                raise attempt.infeasible(cut)  # the flow is exact: no start can do better
+            notes = attempt.relaxed()
+            if best is None or len(notes) < len(best[0]):
+                best = (notes, attempt)
+            if not notes:
+                return RotaPlan(teams=attempt.teams(), relaxed=[])
+    assert best is not None  # noqa: S101 - the first loose attempt either succeeds or raises
+    return RotaPlan(teams=best[1].teams(), relaxed=best[0])
 
 
-def _solve(planner: _Planner) -> set[int] | None:
+def _starts(n: int) -> list[tuple[int, int]]:
+    """Where the greedy round robin starts, tried in turn until a rota keeps every soft rule."""
+    offsets = [n // 3, (2 * n) // 3, n // 2, 1, n - 1, 2, n - 2]
+    starts = [(offset % n, direction) for offset in offsets for direction in (1, -1)]
+    return list(dict.fromkeys(starts))[:STARTS]
+
+
+def _solve(planner: _Planner, start: tuple[int, int]) -> set[int] | None:
     """Fill every team (loads first held to the balanced share), then even out loads and remove
     broken soft rules; the cut when the teams cannot all be filled."""
     share = -(-planner.n * planner.team_size // max(planner.r_count, 1))  # places per reviewer, rounded up
     cap = min(planner.max_load, share)
-    planner.greedy(cap)
+    planner.greedy(cap, start)
     cut = planner.fill(cap)
     if cut is not None and cap < planner.max_load:
         cut = planner.fill(planner.max_load)

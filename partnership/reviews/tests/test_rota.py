@@ -37,8 +37,11 @@ def partnerships(draw, max_schools=40):
     max_load = draw(st.integers(1, 4))
     rnd = random.Random(draw(st.integers(0, 2**32)))  # one draw, not one per pair: fast to generate
     density = draw(st.sampled_from([0.0, 0.05, 0.3, 0.7, 0.95]))
+    # sometimes a few schools may be reviewed only by the same few reviewers, so they compete for them
+    crowded = set(rnd.sample(schools, rnd.randint(2, min(4, n)))) if draw(st.booleans()) else set()
+    helpers = {r.id for r in rnd.sample(reviewers, min(len(reviewers), rnd.randint(2, 6)))}
     pairs = [(r.id, s) for r in reviewers for s in schools if s != r.school_id]
-    conflicts = [p for p in pairs if rnd.random() < density]
+    conflicts = [(rid, s) for rid, s in pairs if (rid not in helpers if s in crowded else rnd.random() < density)]
     avoid = [p for p in pairs if rnd.random() < 0.2]
     return schools, reviewers, team_size, max_load, avoid, conflicts
 
