@@ -48,7 +48,7 @@ __all__ = ["Reviewer", "RotaInfeasible", "RotaPlan", "check_rota", "plan_rota"]
 
 Pair = tuple[Hashable, Hashable]
 SHOWN_SCHOOLS = 5  # schools named in a message before "and N others"
-SWAP_BUDGET = 50_000  # candidate moves the local search may try, so a hard case still returns fast
+SEARCH_WORK = 2_000_000  # steps (placements looked at) the soft-rule search may take in one planning
 KICKS = 200  # random swaps tried to leave a local optimum of the soft rules
 STARTS = 8  # greedy starting points tried while the soft rules are not all kept
 
@@ -123,6 +123,7 @@ class _Planner:
         ]
         self.conflict = self._pairs(conflicts, reviewer_index, school_index)
         self.avoid = self._pairs(avoid, reviewer_index, school_index)
+        self.work = [SEARCH_WORK]  # shared by every attempt (copies share the list)
         self.reset()
 
     def reset(self) -> None:
@@ -334,6 +335,7 @@ class _Planner:
         changed = True
         while changed and budget[0] > 0:
             changed = False
+            budget[0] -= self.n * self.team_size
             for r, s in self.bad_placements():
                 if s in self.assigned[r] and (self._replace(r, s, budget) or self._swap(r, s, budget)):
                     changed = True
@@ -342,13 +344,14 @@ class _Planner:
         """Descend, then kick out of local optima: a seeded generator swaps a bad placement with
         another or gives it to a lighter reviewer (keeping every hard rule and the load spread),
         then descend again; keep the best rota seen."""
-        budget = [SWAP_BUDGET]
+        budget = self.work
         self.improve(budget)
         best, kept = self.broken(), self.snapshot()
         kicks = random.Random(0)
         for _ in range(KICKS):
             if not best or budget[0] <= 0:
                 break
+            budget[0] -= self.n * self.team_size
             r, s = kicks.choice(self.bad_placements())
             t = kicks.randrange(self.n)
             other = kicks.randrange(self.r_count)
@@ -403,6 +406,7 @@ class _Planner:
         return False
 
     def _replace(self, r: int, s: int, budget: list[int]) -> bool:
+        budget[0] -= self.r_count
         for other in range(self.r_count):
             if budget[0] <= 0:
                 return False
@@ -412,10 +416,12 @@ class _Planner:
         return False
 
     def _swap(self, r: int, s: int, budget: list[int]) -> bool:
+        budget[0] -= self.n
         for t in range(self.n):
             if t == s or not self.may_review(r, t) or (r, t) in self.avoid:
                 continue
             for other in sorted(self.on[t]):
+                budget[0] -= 1
                 if budget[0] <= 0:
                     return False
                 if self.may_review(other, s) and (other, s) not in self.avoid:
@@ -479,6 +485,8 @@ def plan_rota(
                 best = (notes, attempt)
             if not notes:
                 return RotaPlan(teams=attempt.teams(), relaxed=[])
+        if planner.work[0] <= 0:  # the search has had its time: settle for the best so far
+            break
     assert best is not None  # noqa: S101 - the first loose attempt either succeeds or raises
     return RotaPlan(teams=best[1].teams(), relaxed=best[0])
 
