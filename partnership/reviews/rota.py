@@ -24,16 +24,25 @@ How, and why this way:
   augmenting paths then fill any school the greedy left short. When no augmenting path reaches a
   short school, the schools the search reached are a set whose demand exceeds what the reviewers
   who may review them can give (a minimum cut, Hall's condition), which is what the message names.
+- Last cycle's pairings are first treated as a hard rule, so the flow keeps them out exactly
+  whenever a rota without them exists; only if none does (or it cannot be made free of the other
+  soft-rule breaks) is the rota planned again with them allowed, keeping the better of the two.
 - Loads are first capped at the balanced share (places divided by reviewers, rounded up), raised to
   `max_load` only if the rota cannot be made otherwise; then loads are evened out by moving one
   review at a time from the heaviest reviewer to a lighter one along an augmenting path.
 - Reciprocal pairs are not a flow constraint (they couple two placements), so the soft rules are
   finished by a local search: replace a reviewer in a bad placement by a lighter one, or swap two
   placements, accepting a move only when it removes more broken soft rules than it adds and keeps
-  every hard rule and the load spread.
+  every hard rule and the load spread. Stuck in a local optimum, it makes a random swap or
+  replacement (seeded) and descends again, keeping the best rota seen; and while soft rules are
+  still broken, the greedy is started again from other points round the schools. One work budget
+  (`SEARCH_WORK`) bounds all of this, so a partnership whose soft rules cannot all hold still
+  plans in about a second at 1,000 schools. A solver such as CP-SAT would prove optimality, but
+  is not installed and would be a heavy dependency for a rota a coordinator reviews anyway; the
+  tests check the search against an integer programme on small partnerships instead.
 
-Everything is indexed by the position of a school or reviewer in the input, and no randomness is
-used, so the same input always gives the same rota.
+Everything is indexed by the position of a school or reviewer in the input, and the only randomness
+is seeded, so the same input always gives the same rota.
 """
 
 from __future__ import annotations
