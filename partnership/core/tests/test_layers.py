@@ -21,6 +21,7 @@ LAYERS = {
     "plans": 4,
     "meetings": 4,
     "outcomes": 4,
+    "reviews": 4,
     "api": 5,
     "home": 5,
 }
