@@ -39,7 +39,9 @@ How, and why this way:
   (`SEARCH_WORK`) bounds all of this, so a partnership whose soft rules cannot all hold still
   plans in about a second at 1,000 schools. A solver such as CP-SAT would prove optimality, but
   is not installed and would be a heavy dependency for a rota a coordinator reviews anyway; the
-  tests check the search against an integer programme on small partnerships instead.
+  tests check the search against an integer programme on small partnerships instead. Where the
+  search leaves a soft rule broken on a rota of at most `EXACT_PLACES` places, a bounded
+  backtracking search (`_exact`) looks through every rota for one that keeps them all.
 
 Everything is indexed by the position of a school or reviewer in the input, and the only randomness
 is seeded, so the same input always gives the same rota.
@@ -60,6 +62,8 @@ SHOWN_SCHOOLS = 5  # schools named in a message before "and N others"
 SEARCH_WORK = 2_000_000  # steps (placements looked at) the soft-rule search may take in one planning
 KICKS = 200  # random swaps tried to leave a local optimum of the soft rules
 STARTS = 8  # greedy starting points tried while the soft rules are not all kept
+EXACT_PLACES = 24  # up to this many places, a search that can prove it settles what the heuristic leaves
+EXACT_NODES = 200_000  # placements the exact search may try before it gives up
 
 
 @dataclass(frozen=True)
@@ -497,7 +501,57 @@ def plan_rota(
         if planner.work[0] <= 0:  # the search has had its time: settle for the best so far
             break
     assert best is not None  # noqa: S101 - the first loose attempt either succeeds or raises
+    if planner.n * team_size <= EXACT_PLACES:
+        exact = copy.copy(planner)
+        exact.reset()
+        if _exact(exact):
+            return RotaPlan(teams=exact.teams(), relaxed=[])
     return RotaPlan(teams=best[1].teams(), relaxed=best[0])
+
+
+def _exact(planner: _Planner) -> bool:
+    """Search every rota of a small partnership for one that keeps every soft rule (no pairing from
+    last cycle, no reciprocal pair, loads within one of each other) as well as the hard rules;
+    leave it in `planner` and say whether one was found within `EXACT_NODES` placements. The
+    local search misses such a rota now and then (two schools that can only be covered by
+    reviewing each other unless a third team is rearranged first); this settles small cases."""
+    places = planner.n * planner.team_size
+    low, high = places // planner.r_count, -(-places // planner.r_count)
+    if high > planner.max_load:
+        return False
+    eligible = [
+        [r for r in range(planner.r_count) if planner.may_review(r, s) and (r, s) not in planner.avoid]
+        for s in range(planner.n)
+    ]
+    order = sorted(range(planner.n), key=lambda s: len(eligible[s]))
+    slots = [s for s in order for _ in range(planner.team_size)]
+    nodes = [EXACT_NODES]
+
+    def fill(i: int, after: int) -> bool:
+        if i == len(slots):
+            return all(load >= low for load in planner.load)
+        if sum(max(0, low - load) for load in planner.load) > len(slots) - i:
+            return False  # too few places left to bring every reviewer up to the balanced share
+        s = slots[i]
+        first_of_team = i == 0 or slots[i - 1] != s
+        for r in eligible[s]:
+            if not first_of_team and r <= after:
+                continue  # a team is a set: its members are chosen in increasing order
+            nodes[0] -= 1
+            if nodes[0] <= 0:
+                return False
+            if planner.load[r] >= high or s in planner.assigned[r]:
+                continue
+            if planner.reviews[(s, planner.school_of[r])] > 0:
+                continue  # school s already reviews r's school: a reciprocal pair
+            planner.add(r, s)
+            next_first = i + 1 < len(slots) and slots[i + 1] != s
+            if fill(i + 1, -1 if next_first else r):
+                return True
+            planner.remove(r, s)
+        return False
+
+    return fill(0, -1)
 
 
 def _starts(n: int) -> list[tuple[int, int]]:
