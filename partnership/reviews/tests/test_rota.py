@@ -1,5 +1,9 @@
 """The rota planner: hard rules always kept, infeasibility exactly when an independent oracle says so,
-soft rules kept where a rota keeping them is known to exist, and the messages in plain words."""
+soft rules kept where a rota keeping them is known to exist, and the messages in plain words.
+
+The property tests are derandomized, like the project's other ones: every run tries the same
+examples, so a failure is reproducible and CI never turns red on a draw of the dice. They were also
+run with several random seeds while the planner was written."""
 
 from __future__ import annotations
 
@@ -206,7 +210,7 @@ def assert_message_shows_a_shortfall(message: str) -> None:
 # --- properties -------------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(partnerships())
 def test_rota_keeps_the_hard_rules_and_is_infeasible_exactly_when_the_flow_oracle_says_so(case):
     schools, reviewers, team_size, max_load, avoid, conflicts = case
@@ -226,7 +230,7 @@ def test_rota_keeps_the_hard_rules_and_is_infeasible_exactly_when_the_flow_oracl
     assert (spread > 1) == any("loads are not balanced" in note for note in plan.relaxed)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(partnerships(max_schools=15))
 def test_infeasible_exactly_when_the_integer_programme_has_no_solution(case):
     schools, reviewers, team_size, max_load, avoid, conflicts = case
@@ -239,7 +243,7 @@ def test_infeasible_exactly_when_the_integer_programme_has_no_solution(case):
         assert feasible
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(
     n=st.integers(9, 40),
     shape=st.sampled_from([(1, 1), (1, 2), (2, 2)]),
@@ -264,7 +268,7 @@ def test_soft_rules_hold_for_one_head_per_school_after_a_cyclic_rota(n, shape, s
     assert avoided == [] and reciprocal == [] and spread <= 1
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(
     n=st.integers(3, 8),
     sizes=st.lists(st.integers(1, 2), min_size=8, max_size=8),
