@@ -111,8 +111,7 @@ class MeetingViewSet(ScopedViewSet):
     def get_serializer_class(self) -> Any:
         return MeetingDetailSerializer if self.action == "retrieve" else MeetingSerializer
 
-    def rows(self) -> Any:
-        return Meeting.objects.all()
+    queryset = Meeting.objects.all()
 
     def detail_rows(self, rows: Any) -> Any:
         attendance = Attendance.objects.select_related("person").order_by("person__full_name", "pk")
@@ -128,5 +127,4 @@ class AgendaItemViewSet(ScopedViewSet):
     query_class = AgendaItemQuery
     filters = {"meeting": "meeting_id"}
 
-    def rows(self) -> Any:
-        return _items()
+    queryset = _items()

@@ -170,8 +170,7 @@ class PlanViewSet(ScopedViewSet):
     def get_serializer_class(self) -> Any:
         return PlanDetailSerializer if self.action == "retrieve" else PlanSerializer
 
-    def rows(self) -> Any:
-        return ImprovementPlan.objects.all()
+    queryset = ImprovementPlan.objects.all()
 
     def detail_rows(self, rows: Any) -> Any:
         return rows.prefetch_related(Prefetch("priorities", queryset=_priorities().order_by("number")))
@@ -186,8 +185,7 @@ class PriorityViewSet(ScopedViewSet):
     query_class = PriorityQuery
     filters = {"plan": "plan_id"}
 
-    def rows(self) -> Any:
-        return _priorities()
+    queryset = _priorities()
 
 
 @extend_schema_view(list=extend_schema(parameters=[ObjectiveQuery]))
@@ -199,10 +197,9 @@ class ObjectiveViewSet(ScopedViewSet):
     query_class = ObjectiveQuery
     filters = {"plan": "priority__plan_id", "priority": "priority_id"}
 
-    def rows(self) -> Any:
-        return Objective.objects.select_related("priority", "lead").prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.order_by("term", "pk"))
-        )
+    queryset = Objective.objects.select_related("priority", "lead").prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("term", "pk"))
+    )
 
 
 @extend_schema_view(list=extend_schema(parameters=[ProgressQuery]))
@@ -214,5 +211,4 @@ class ProgressUpdateViewSet(ScopedViewSet):
     query_class = ProgressQuery
     filters = {"priority": "priority_id", "objective": "objective_id"}
 
-    def rows(self) -> Any:
-        return ProgressUpdate.objects.select_related("author")
+    queryset = ProgressUpdate.objects.select_related("author")
