@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/", include("partnership.meetings.urls")),
     path("plans/", include("partnership.plans.urls")),
     path("outcomes/", include("partnership.outcomes.urls")),
+    path("reviews/", include("partnership.reviews.urls")),
     path("calendar/<str:token>.ics", meetings_views.calendar_feed, name="calendar_feed"),
     path("actions/", include("partnership.actions.urls")),
     path("api/", include("partnership.api.urls")),

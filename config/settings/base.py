@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partnership.plans",
     "partnership.meetings",
     "partnership.outcomes",
+    "partnership.reviews",
     "partnership.api",
     "partnership.home",
 ]

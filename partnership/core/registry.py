@@ -86,3 +86,42 @@ def register_network_section(section: NetworkSection) -> None:
 
 def register_demo(loader: DemoLoader) -> None:
     _add(DEMO_LOADERS, loader, lambda entry: entry.name)
+
+
+@dataclass(frozen=True)
+class SchoolEvidence:
+    """Something another app knows about a school that a self-evaluation, a review's focus or a
+    support request can point to: an outcome measure, a data flag, a plan priority."""
+
+    kind: str  # "measure", "flag", "priority" (the `SefEvidence.Kind` values)
+    ref: str  # stable within its kind, e.g. "ks2_rwm_exs:2025" or "priority:12"
+    label: str  # as people say it: "KS2 reading, writing and maths: 52% (national 62%)"
+    url: str = ""
+    area_keys: tuple[str, ...] = ()  # framework area keys it bears on, e.g. ("achievement",)
+    concern: bool = False  # a weakness: a flag, a measure well below national, a plan priority
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    """An app's contribution to `school_evidence`: (user, school, academic year) -> evidence the
+    user may see (the source applies the access policy itself)."""
+
+    key: str
+    collect: Callable[[Any, Any, int], list[SchoolEvidence]]
+    order: int = 100
+
+
+EVIDENCE_SOURCES: list[EvidenceSource] = []
+
+
+def register_evidence_source(source: EvidenceSource) -> None:
+    _add(EVIDENCE_SOURCES, source, lambda entry: entry.key)
+
+
+def school_evidence(user: Any, school: Any, academic_year: int) -> list[SchoolEvidence]:
+    """What every registered app offers as evidence about a school for a year, in source order."""
+    found: list[SchoolEvidence] = []
+    for source in EVIDENCE_SOURCES:
+        found.extend(source.collect(user, school, academic_year))
+    return found

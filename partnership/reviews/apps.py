@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "partnership.reviews"
+    label = "reviews"
+    verbose_name = "Self-evaluation and peer review"
+
+    def ready(self) -> None:
+        from partnership.core import registry
+        from partnership.reviews import policy
+
+        policy.register()
+        registry.register_nav(registry.NavItem("Reviews", "reviews:index", "reviews", order=65))

@@ -1,0 +1,28 @@
+"""Read-side queries for self-evaluation and peer review. Every list goes through the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnership.core import access
+from partnership.reviews.models import Framework, Review, ReviewCycle, SelfEvaluation
+
+
+def index_context(user: Any) -> dict[str, Any]:
+    """What the reviews front page shows this person: their school's SEFs, the reviews they are on
+    or of their school, the cycles of their partnerships, the frameworks. A fixed number of queries."""
+    sefs = list(
+        access.visible_to(user, SelfEvaluation)
+        .select_related("school", "framework")
+        .order_by("-academic_year", "school__name")[:50]
+    )
+    reviews = list(
+        access.visible_to(user, Review)
+        .select_related("school", "cycle")
+        .order_by("-cycle__academic_year", "visit_starts_on", "school__name")[:100]
+    )
+    cycles = list(
+        access.visible_to(user, ReviewCycle).select_related("partnership").order_by("-academic_year", "name")[:50]
+    )
+    frameworks = list(access.visible_to(user, Framework).filter(is_current=True).order_by("partnership_id", "name"))
+    return {"sefs": sefs, "reviews": reviews, "cycles": cycles, "frameworks": frameworks}
