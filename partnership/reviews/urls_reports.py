@@ -1,0 +1,5 @@
+"""Addresses of the reports pages (gathered into the app's urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
