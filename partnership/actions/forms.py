@@ -30,10 +30,14 @@ class ActionFilterForm(GovukErrorMessages, forms.Form):
     overdue = forms.BooleanField(label="Overdue only", required=False)
     owner = forms.TypedChoiceField(label="Owner", coerce=int, required=False, empty_value=None)
     q = forms.CharField(label="Words in the action", max_length=100, required=False)
+    partnership = forms.ChoiceField(label="Partnership", required=False)
 
-    def __init__(self, data: Any, *, owners: Any) -> None:
+    def __init__(self, data: Any, *, owners: Any, partnerships: Any = ()) -> None:
         super().__init__(data)
         cast(forms.ChoiceField, self.fields["owner"]).choices = [("", "Anyone")] + [(p.pk, p.full_name) for p in owners]
+        cast(forms.ChoiceField, self.fields["partnership"]).choices = [("", "All partnerships")] + [
+            (p.slug, p.name) for p in partnerships
+        ]
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for `selectors.action_filter`."""
@@ -44,6 +48,7 @@ class ActionFilterForm(GovukErrorMessages, forms.Form):
             "overdue": bool(data.get("overdue")),
             "owner_id": data.get("owner"),
             "query": (data.get("q") or "").strip(),
+            "partnership_slug": data.get("partnership") or "",
         }
 
 

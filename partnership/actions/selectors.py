@@ -13,7 +13,7 @@ from django.utils import timezone
 from partnership.accounts.models import User
 from partnership.actions.models import Action, ActionNote
 from partnership.core.access import principal_for, visible_keys, visible_to
-from partnership.directory.models import Membership, RoleAssignment
+from partnership.directory.models import Membership, Partnership, RoleAssignment
 
 LIST_RELATED = ["owner", "school", "partnership", "priority", "objective"]
 PAGE_RELATED = [*LIST_RELATED, "owner__school", "created_by"]
@@ -74,8 +74,19 @@ def action_owners(user: Any, which: str) -> QuerySet[User]:
     return User.objects.filter(pk__in=SCOPES[which](user).values("owner_id")).order_by("full_name")
 
 
+def action_partnerships(user: Any, which: str) -> QuerySet[Partnership]:
+    """The partnerships of the actions in one of the lists: the choices of its partnership filter."""
+    return Partnership.objects.filter(pk__in=SCOPES[which](user).values("partnership_id")).order_by("name")
+
+
 def action_filter(
-    qs: QuerySet[Action], *, status: str = "", overdue: bool = False, owner_id: int | None = None, query: str = ""
+    qs: QuerySet[Action],
+    *,
+    status: str = "",
+    overdue: bool = False,
+    owner_id: int | None = None,
+    query: str = "",
+    partnership_slug: str = "",
 ) -> QuerySet[Action]:
     if status == "open":
         qs = qs.filter(status__in=[Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS])
@@ -87,6 +98,8 @@ def action_filter(
         )
     if owner_id:
         qs = qs.filter(owner_id=owner_id)
+    if partnership_slug:
+        qs = qs.filter(partnership__slug=partnership_slug)
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(description__icontains=query) | Q(source_label__icontains=query))
     # Undated actions last on every database (SQLite and PostgreSQL disagree on NULLs by default).

@@ -88,7 +88,11 @@ _form_error = form_error
 
 
 def _filtered(request: HttpRequest, which: str) -> tuple[ActionFilterForm, Any]:
-    form = ActionFilterForm(request.GET, owners=selectors.action_owners(request.user, which))
+    form = ActionFilterForm(
+        request.GET,
+        owners=selectors.action_owners(request.user, which),
+        partnerships=selectors.action_partnerships(request.user, which),
+    )
     return form, selectors.action_filter(selectors.actions_list(request.user, which), **form.filters())
 
 

@@ -11,4 +11,4 @@ class ReviewsConfig(AppConfig):
         from partnership.reviews import policy
 
         policy.register()
-        registry.register_nav(registry.NavItem("Reviews", "reviews:index", "reviews", order=65))
+        registry.register_nav(registry.NavItem("Reviews", "reviews:index", "reviews", order=75))

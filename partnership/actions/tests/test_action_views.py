@@ -83,6 +83,34 @@ def test_filters_status_open_overdue_owner_and_words(client, world):
     assert len(titles(client.get("/actions/school/?owner=nobody&status=whatever"))) == 3
 
 
+def test_a_coordinator_of_two_partnerships_filters_the_list_by_partnership(client, world):
+    """The home page's "overdue actions" link for one partnership opens the list filtered to it."""
+    from partnership.core.roles import Role
+    from partnership.directory.models import RoleAssignment
+
+    RoleAssignment.objects.create(
+        person=world["coordinator"], partnership=world.other, role=Role.COORDINATOR, approved_at=timezone.now()
+    )
+    partnership_action(world, "Home's late one", due_on=LAST_WEEK)
+    action_create(
+        title="Other's late one",
+        owner=world["other_coordinator"],
+        created_by=world["other_coordinator"],
+        partnership=world.other,
+        due_on=LAST_WEEK,
+    )
+    client.force_login(world["coordinator"])
+    assert sorted(titles(client.get("/actions/partnership/?overdue=1"))) == ["Home's late one", "Other's late one"]
+    assert titles(client.get("/actions/partnership/?overdue=1&partnership=home")) == ["Home's late one"]
+    assert titles(client.get("/actions/partnership/?partnership=other")) == ["Other's late one"]
+    html = client.get("/actions/partnership/").content.decode()
+    assert '<option value="home">Home Partnership</option>' in html
+    # A partnership the list has no actions of is not a choice: the filter is ignored.
+    assert len(titles(client.get("/actions/partnership/?partnership=nowhere"))) == 2
+    home = client.get("/").content.decode()
+    assert "/actions/partnership/?overdue=1&amp;partnership=home" in home
+
+
 def test_overdue_rows_say_so_in_words_beside_the_date(client, world):
     school_action(world, "Late one", due_on=LAST_WEEK)
     client.force_login(world["teacher"])

@@ -28,7 +28,7 @@ def test_the_apps_declare_their_panels_navigation_and_demo_data():
         "right": ["networks", "meetings", "actions"],
     }
     assert [n.label for n in registry.NAVIGATION] == [
-        "Home", "Partnerships", "Schools", "People", "Networks", "Meetings", "Plans", "Outcomes", "Actions",
+        "Home", "Partnerships", "Schools", "People", "Networks", "Meetings", "Plans", "Outcomes", "Reviews", "Actions",
     ]  # fmt: skip
     assert [d.name for d in registry.DEMO_LOADERS] == ["directory", "plans", "meetings", "outcomes"]
 
@@ -124,7 +124,7 @@ def test_a_coordinator_sees_a_partnership_overview_not_a_missing_school(client, 
     raise_url = f"/outcomes/partnerships/home/flag-action/?year=2024&amp;flag={flag.replace(':', '%3A')}"
     assert raise_url in html
     assert "New action for Own Primary" in client.get(raise_url.replace("&amp;", "&")).content.decode()
-    assert "Partner Primary: 1" in html and 'href="/actions/partnership/?overdue=1"' in html
+    assert "Partner Primary: 1" in html and 'href="/actions/partnership/?overdue=1&amp;partnership=home"' in html
     assert "agreed by 1 of 2 schools" in html and "Not yet agreed: Own Primary." in html
     assert "Other Partnership: overview" not in html  # only the partnerships they coordinate
 
