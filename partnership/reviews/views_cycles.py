@@ -499,10 +499,14 @@ def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     note's new version out; 409 with the saved version when the note changed elsewhere."""
     review = get_object_or_404(Review.objects.select_related("cycle", "school"), pk=pk)
     access.require(request, "write_notes", review)
-    try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        return JsonResponse({"error": "The note could not be read. Reload the page and try again."}, status=400)
+    data: Any
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return JsonResponse({"error": "The note could not be read. Reload the page and try again."}, status=400)
+    else:  # a plain form post
+        data = request.POST.dict()
     if not isinstance(data, dict) or not isinstance(data.get("text", ""), str):
         return JsonResponse({"error": "The note could not be read. Reload the page and try again."}, status=400)
     area = FrameworkArea.objects.filter(pk=_int(data.get("area")), framework_id=review.cycle.framework_id).first()
