@@ -134,7 +134,7 @@ def rota_inputs(cycle: ReviewCycle) -> RotaInputs:
         if a.person_id in seen:
             continue
         seen.add(a.person_id)
-        reviewers.append(Reviewer(Named(a.person_id, a.person.full_name or a.person.email), names[a.school_id]))
+        reviewers.append(Reviewer(Named(a.person_id, a.person.full_name or a.person.email), names[a.school_id or 0]))
     last = TeamMember.objects.filter(
         review__cycle__partnership_id=cycle.partnership_id, review__cycle__academic_year=cycle.academic_year - 1
     ).values_list("person_id", "review__school_id")

@@ -11,6 +11,7 @@ from django import forms
 
 from partnership.core.forms import GovukErrorMessages, PersonChoiceField
 from partnership.core.schoolyear import academic_year_label, current_academic_year
+from partnership.directory.models import School
 from partnership.reviews.models import Activity, Framework, FrameworkArea
 
 
@@ -41,7 +42,6 @@ class CycleForm(GovukErrorMessages, forms.Form):
         "rounds": "Choose how many reviews each school has this year",
         "team_size": "Enter how many reviewers each team has",
         "max_load": "Enter the most reviews one reviewer takes on",
-        "reviewers": "Choose who reviews",
     }
 
     name = forms.CharField(label="Name", max_length=120)
@@ -54,11 +54,10 @@ class CycleForm(GovukErrorMessages, forms.Form):
     max_load = forms.IntegerField(
         label="The most reviews one reviewer takes on in a round", min_value=1, max_value=6, initial=2
     )
-    reviewers = forms.ChoiceField(
-        label="Who reviews",
-        choices=[("heads", "Headteachers only"), ("deputies", "Headteachers and senior leaders (deputies)")],
-        initial="heads",
-        widget=forms.RadioSelect,
+    include_deputies = forms.BooleanField(
+        label="Senior leaders (deputies) review as well as headteachers",
+        required=False,
+        help_text="Leave unticked for headteachers only.",
     )
 
     def __init__(self, *args: Any, frameworks: Iterable[Framework] = (), **kwargs: Any) -> None:
@@ -104,7 +103,9 @@ class TeamForm(GovukErrorMessages, forms.Form):
 class ConflictForm(GovukErrorMessages, forms.Form):
     required_messages = {"school": "Choose the school", "reason": "Enter why you should not review it"}
 
-    school = forms.ModelChoiceField(label="I should not review", queryset=None, empty_label="Choose a school")  # type: ignore[arg-type]
+    school: forms.ModelChoiceField[School] = forms.ModelChoiceField(
+        label="I should not review", queryset=School.objects.none(), empty_label="Choose a school"
+    )
     reason = forms.CharField(
         label="Because",
         max_length=300,
@@ -145,11 +146,11 @@ class FocusForm(GovukErrorMessages, forms.Form):
     required_messages = {"title": "Enter the focus area"}
 
     title = forms.CharField(label="Focus area", max_length=200)
-    area = forms.ModelChoiceField(
+    area: forms.ModelChoiceField[FrameworkArea] = forms.ModelChoiceField(
         label="Framework area (optional)",
-        queryset=None,
+        queryset=FrameworkArea.objects.none(),
         required=False,
-        empty_label="No particular area",  # type: ignore[arg-type]
+        empty_label="No particular area",
     )
     why = forms.CharField(label="Why (optional)", max_length=300, required=False)
 

@@ -99,7 +99,7 @@ def cycle_create(request: HttpRequest, slug: str) -> HttpResponse:
             rounds=data["rounds"],
             team_size=data["team_size"],
             max_load=data["max_load"],
-            include_deputies=data["reviewers"] == "deputies",
+            include_deputies=data["include_deputies"],
             request=request,
         )
 
@@ -242,7 +242,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Conflict of interest declared. The rota will not put you on that school's team.")
             return redirect("reviews:conflict_list")
-    mine = list(ConflictOfInterest.objects.filter(person=request.user).select_related("school"))
+    mine = list(ConflictOfInterest.objects.filter(person_id=request.user.pk).select_related("school"))
     return render(
         request,
         "reviews/cycles/conflicts.html",

@@ -75,7 +75,7 @@ def test_a_coordinator_opens_a_cycle_with_the_defaults(client, world):
             "rounds": 2,
             "team_size": 2,
             "max_load": 2,
-            "reviewers": "deputies",
+            "include_deputies": "on",
         },
     )
     cycle = ReviewCycle.objects.get()
@@ -236,7 +236,9 @@ def test_team_edits_after_acceptance_are_still_checked(client, world):
 def test_a_head_declares_a_conflict_the_coordinator_sees_it_and_the_planner_respects_it(client, world):
     heads = grow(world, 2)
     client.force_login(heads[0])
-    response = client.post(reverse("reviews:conflict_list"), {"school": world.own.pk, "reason": "My sister teaches there"})
+    response = client.post(
+        reverse("reviews:conflict_list"), {"school": world.own.pk, "reason": "My sister teaches there"}
+    )
     assert response.status_code == 302
     assert "My sister teaches there" in text(client.get(reverse("reviews:conflict_list")))
     cycle = factories.cycle(world.home, by=world["coordinator"], team_size=2, max_load=2)
@@ -276,7 +278,9 @@ def test_the_lead_schedules_the_visit_and_the_school_writes_its_question(client,
     client.force_login(world["partner_head"])
     day = timezone.localdate() + datetime.timedelta(days=30)
     url = reverse("reviews:visit_schedule", args=[visit.pk])
-    response = client.post(url, {"starts_on": day.isoformat(), "ends_on": (day + datetime.timedelta(days=1)).isoformat()})
+    response = client.post(
+        url, {"starts_on": day.isoformat(), "ends_on": (day + datetime.timedelta(days=1)).isoformat()}
+    )
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.stage == Review.Stage.SCHEDULED and visit.visit_days == 2
@@ -337,7 +341,9 @@ def test_the_schedule_takes_a_host_from_the_school_and_reviewers_from_the_team(c
     assert response.status_code == 302
     activity = visit.activities.get()
     assert activity.host == world["head"] and list(activity.reviewers.all()) == [world["partner_head"]]
-    response = client.post(url, {"kind": "book_look", "day": (day + datetime.timedelta(days=9)).isoformat(), "starts_at": "11:00"})
+    response = client.post(
+        url, {"kind": "book_look", "day": (day + datetime.timedelta(days=9)).isoformat(), "starts_at": "11:00"}
+    )
     assert "Choose a day of the visit" in text(response)
 
 

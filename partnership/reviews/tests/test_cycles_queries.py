@@ -54,7 +54,10 @@ def grow_visit(world, review, n: int) -> None:
         reviewer = staff(member_school(world.home), Role.HEADTEACHER)
         review.team.create(person=reviewer, from_school_id=reviewer.school_id)
         activity = Activity.objects.create(
-            review=review, kind="lesson_visit", day=review.visit_starts_on, starts_at=datetime.time(9 + i % 6, 0),
+            review=review,
+            kind="lesson_visit",
+            day=review.visit_starts_on,
+            starts_at=datetime.time(9 + i % 6, 0),
             host=world["head"],
         )
         activity.reviewers.add(reviewer, world["partner_head"])
