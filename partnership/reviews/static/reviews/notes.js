@@ -31,7 +31,10 @@
   }
   function keep(box) {
     try {
-      window.localStorage.setItem(key(box.getAttribute("data-area")), JSON.stringify({ text: box.value, at: Date.now() }));
+      window.localStorage.setItem(
+        key(box.getAttribute("data-area")),
+        JSON.stringify({ text: box.value, at: Date.now(), base: Number(box.getAttribute("data-version") || 0) })
+      );
     } catch (e) {
       /* storage full or blocked: the server save still runs */
     }
@@ -136,10 +139,20 @@
     }
     var kept = read(area);
     if (kept && typeof kept.text === "string") {
-      if (kept.at > Number(box.getAttribute("data-saved-ms") || 0) && kept.text !== box.value) {
+      var version = Number(box.getAttribute("data-version") || 0);
+      var newer = kept.at > Number(box.getAttribute("data-saved-ms") || 0) && kept.text !== box.value;
+      if (newer && (kept.base === undefined || kept.base === version)) {
         box.value = kept.text;
         say(area, "Your unsaved note was restored from this device; saving it now.");
         save(box);
+      } else if (newer) {
+        // The note was saved elsewhere after this text was typed: show it, overwrite nothing.
+        var aside = document.createElement("div");
+        aside.className = "govuk-inset-text";
+        aside.setAttribute("data-unsaved-for", area);
+        aside.textContent = "Not saved from this device (the note changed elsewhere since): " + kept.text;
+        box.parentNode.insertBefore(aside, box.nextSibling);
+        say(area, "This device has text you typed that was not saved. Copy what you need into the box.", true);
       } else {
         forget(area, kept.text);
         if (kept.text === box.value) forget(area, box.value);
