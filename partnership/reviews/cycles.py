@@ -181,7 +181,11 @@ def rota_propose(*, cycle: ReviewCycle, actor: Any, request: HttpRequest | None 
             ) from exc
         rounds.append(plan.teams)
         prefix = f"Round {number}: " if cycle.rounds > 1 else ""
-        notes.extend(prefix + _sentence(note) for note in plan.relaxed)
+        if number > 1:  # the pairings to avoid are last year's and the earlier rounds'
+            plan_notes = [n.replace(", as last cycle", ", as last year or in an earlier round") for n in plan.relaxed]
+        else:
+            plan_notes = [n.replace(", as last cycle", ", as last year") for n in plan.relaxed]
+        notes.extend(prefix + _sentence(note) for note in plan_notes)
         avoid |= _pairs_of_round(plan.teams)
     Review.objects.filter(cycle=cycle).delete()
     school_of = {r.id: r.school_id for r in inputs.reviewers}

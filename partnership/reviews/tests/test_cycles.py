@@ -441,3 +441,26 @@ def test_a_reviewer_sees_their_review_and_nothing_of_another_schools(client, wor
     assert client.get(reverse("reviews:review_detail", args=[a.pk])).status_code in (403, 404)
     client.force_login(heads[1])
     assert client.get(reverse("reviews:note_page", args=[a.pk])).status_code in (403, 404)
+
+
+def test_deputies_review_only_when_the_cycle_includes_them(client, world):
+    deputies = [staff(world.own, Role.SENIOR_LEADER), staff(world.partner, Role.SENIOR_LEADER)]
+    heads_only = factories.cycle(world.home, by=world["coordinator"], team_size=2, max_load=1, name="Heads")
+    assert "No rota can keep every rule: 2 schools need 2 reviewers each, but 2 reviewers" in text(
+        propose(client, world, heads_only)
+    )
+    with_deputies = factories.cycle(
+        world.home, by=world["coordinator"], team_size=2, max_load=1, include_deputies=True, name="Deputies"
+    )
+    propose(client, world, with_deputies)
+    rota = teams(with_deputies)
+    assert rota[world.own.pk] == {world["partner_head"].pk, deputies[1].pk}
+    assert rota[world.partner.pk] == {world["head"].pk, deputies[0].pk}
+
+
+def test_a_second_round_that_must_repeat_round_one_says_so(client, world):
+    cycle = factories.cycle(world.home, by=world["coordinator"], rounds=2, team_size=1, max_load=1)
+    propose(client, world, cycle)
+    cycle.refresh_from_db()
+    assert teams(cycle, 1) == teams(cycle, 2)  # two schools, one head each: no other way
+    assert any(note.startswith("Round 2: Reviewer ") and "again" in note for note in cycle.relaxed)
