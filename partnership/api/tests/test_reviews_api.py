@@ -307,3 +307,55 @@ def test_reviews_endpoints_do_not_grow_with_the_rows(client, world, data):
     small = _counts(client, data)
     _grow(world, data, 4)
     assert _counts(client, data) == small
+
+
+# component -> free-text properties people type, which the schema must call plain text.
+FREE_TEXT = {
+    "ReviewFramework": ["name", "description"],
+    "ReviewFrameworkArea": ["name", "description"],
+    "SelfEvaluation": ["summary"],
+    "SefEntry": ["area_name", "narrative", "strengths", "development"],
+    "SefEvidence": ["label"],
+    "ReviewCycle": ["name"],
+    "ReviewTeamMember": ["full_name"],
+    "Review": ["enquiry_question"],
+    "ReviewFocusArea": ["title", "why"],
+    "ReviewActivity": ["focus"],
+    "ReviewPerson": ["full_name"],
+    "Finding": ["text", "impact_note"],
+    "AreaJudgement": ["area_name", "summary"],
+    "ReviewReport": ["summary", "school_response"],
+}
+
+
+def test_the_schema_documents_free_text_as_plain_text(client, db):
+    from partnership.core.exports import PLAIN_TEXT_HELP
+
+    components = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    missing = [
+        f"{component}.{name}"
+        for component, names in FREE_TEXT.items()
+        for name in names
+        if components[component]["properties"][name].get("description") != PLAIN_TEXT_HELP
+    ]
+    assert not missing, missing
+
+
+LISTS = [
+    "/api/v1/review-frameworks/",
+    "/api/v1/self-evaluations/",
+    "/api/v1/review-cycles/",
+    "/api/v1/reviews/",
+    "/api/v1/review-findings/",
+    "/api/v1/review-judgements/",
+    "/api/v1/review-reports/",
+]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_list_pages_and_refuses_a_bad_page(client, world, data, path):
+    client.force_login(world["head"])
+    assert client.get(path, {"limit": 501}).status_code == 400
+    assert "offset" in client.get(path, {"offset": "abc"}).json()
+    assert client.get(path, {"limit": 500, "offset": 2**31 - 1}).json()["results"] == []
+    assert client.get(path, {"limit": 1}).status_code == 200
