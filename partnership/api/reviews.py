@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -113,7 +113,20 @@ class ReviewFrameworkAreaSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"help_text": PLAIN_TEXT_HELP}, "description": {"help_text": PLAIN_TEXT_HELP}}
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 500,
+        "anyOf": [{"format": "uri"}, {"maxLength": 0}],
+        "description": "Where the framework is published, or empty.",
+    }
+)
+class UrlOrEmptyField(serializers.CharField):
+    """A URL, or blank (the model allows both). Read only, so a CharField: nothing to validate."""
+
+
 class ReviewFrameworkSerializer(serializers.ModelSerializer):
+    source_url = UrlOrEmptyField(read_only=True, allow_blank=True)
     areas = ReviewFrameworkAreaSerializer(many=True, read_only=True, help_text="In the framework's order.")
     grades = ReviewGradeSerializer(many=True, read_only=True, help_text="The scale, best first.")
 
@@ -137,7 +150,6 @@ class ReviewFrameworkSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "name": {"help_text": PLAIN_TEXT_HELP},
             "description": {"help_text": PLAIN_TEXT_HELP},
-            "source_url": {"help_text": "Where the framework is published, or empty."},
             "partnership": {"help_text": "Empty for the frameworks shipped with the platform."},
         }
 
