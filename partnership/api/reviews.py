@@ -273,7 +273,17 @@ class ReviewFocusAreaSerializer(serializers.ModelSerializer):
         extra_kwargs = {"title": {"help_text": PLAIN_TEXT_HELP}, "why": {"help_text": PLAIN_TEXT_HELP}}
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "description": "Local time, HH:MM."})
+class LocalTimeField(serializers.TimeField):
+    """A school-day time as HH:MM (a JSON-schema `time` would need a time zone offset)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class ReviewActivitySerializer(serializers.ModelSerializer):
+    starts_at = LocalTimeField(read_only=True)
+    ends_at = LocalTimeField(read_only=True, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     host = ReviewPersonSerializer(read_only=True, allow_null=True)
     reviewers = ReviewPersonSerializer(many=True, read_only=True)
@@ -319,6 +329,9 @@ class ReviewDetailSerializer(ReviewSerializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
+    impact = serializers.ChoiceField(
+        choices=Finding.Impact.choices, allow_blank=True, read_only=True, help_text="Empty until the impact review."
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     impact_label = serializers.CharField(source="get_impact_display", read_only=True)
 
@@ -328,7 +341,6 @@ class FindingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = {
             "text": {"help_text": PLAIN_TEXT_HELP},
-            "impact": {"help_text": "Empty until the impact review."},
             "impact_note": {"help_text": PLAIN_TEXT_HELP},
         }
 
