@@ -64,6 +64,7 @@ from partnership.reviews.models import (
 
 TEAM_SIZE = 2
 MAX_LOAD = 2
+SMALL_PARTNERSHIP = 6  # below this many schools, deputies review as well as heads
 
 # Which area a weak subject weighs on, and how it reads in a SEF.
 WEAK_AREA = {"reading": "achievement", "writing": "curriculum-teaching", "maths": "achievement", "early": "early-years"}
@@ -340,18 +341,29 @@ def _team(review: Review, members: list[User]) -> None:
     )
 
 
+def _reviewers(schools: list[School], heads: dict[int, User]) -> list[User]:
+    """The heads; in a small partnership (fewer than six schools) their deputies too, so that
+    teams of two need not send the same heads back to the same schools every year."""
+    people = [heads[s.pk] for s in schools if s.pk in heads]
+    if len(people) < SMALL_PARTNERSHIP:
+        people += [d for s in schools if s.pk in heads and (d := _deputy(s)) is not None]
+    return people
+
+
 def _rota(
     schools: list[School], heads: dict[int, User], avoid: set[tuple[int, int]], conflicts: set[tuple[int, int]]
-) -> rota.RotaPlan:
-    reviewers = [rota.Reviewer(heads[s.pk].pk, s.pk) for s in schools if s.pk in heads]
-    return rota.plan_rota(
+) -> tuple[rota.RotaPlan, dict[Hashable, User]]:
+    """The planner's rota for the schools with a head, and the reviewers by id."""
+    people = _reviewers(schools, heads)
+    plan = rota.plan_rota(
         [s.pk for s in schools if s.pk in heads],
-        reviewers,
+        [rota.Reviewer(p.pk, p.school_id) for p in people],
         team_size=TEAM_SIZE,
         max_load=MAX_LOAD,
         avoid=avoid,
         conflicts=conflicts,
     )
+    return plan, {p.pk: p for p in people}
 
 
 def _conflicts(schools: list[School], heads: dict[int, User]) -> set[tuple[int, int]]:
@@ -384,7 +396,7 @@ def _last_cycle(
     name = f"Peer review {academic_year_label(year)}"
     if ReviewCycle.objects.filter(partnership=partnership, academic_year=year, name=name).exists():
         return None
-    plan = _rota(schools, heads, set(), conflicts)
+    plan, people = _rota(schools, heads, set(), conflicts)
     cycle = ReviewCycle.objects.create(
         partnership=partnership,
         academic_year=year,
@@ -392,13 +404,13 @@ def _last_cycle(
         framework=framework,
         team_size=TEAM_SIZE,
         max_load=MAX_LOAD,
+        include_deputies=len(heads) < SMALL_PARTNERSHIP,
         status=ReviewCycle.Status.CLOSED,
         relaxed=plan.relaxed,
         accepted_by=coordinator,
         accepted_at=timezone.now() - datetime.timedelta(days=400),
         created_by=coordinator,
     )
-    people: dict[Hashable, User] = {u.pk: u for u in heads.values()}
     spring = first_school_day_of_term(year, Term.SPRING)
     summer = first_school_day_of_term(year, Term.SUMMER)
     for index, school in enumerate(s for s in schools if s.pk in plan.teams):
@@ -489,7 +501,7 @@ def _this_cycle(
         ).values_list("person_id", "review__school_id")
     )
     reviewing = [s for s in schools if s.pk in heads]
-    plan = _rota(schools, heads, avoid, conflicts)
+    plan, people = _rota(schools, heads, avoid, conflicts)
     cycle = ReviewCycle.objects.create(
         partnership=partnership,
         academic_year=year,
@@ -497,13 +509,13 @@ def _this_cycle(
         framework=framework,
         team_size=TEAM_SIZE,
         max_load=MAX_LOAD,
+        include_deputies=len(heads) < SMALL_PARTNERSHIP,
         status=ReviewCycle.Status.ACCEPTED,
         relaxed=plan.relaxed,
         accepted_by=coordinator,
         accepted_at=timezone.now() - datetime.timedelta(days=40),
         created_by=coordinator,
     )
-    people: dict[Hashable, User] = {u.pk: u for u in heads.values()}
     for index, school in enumerate(s for s in reviewing if s.pk in plan.teams):
         days: tuple[datetime.date, datetime.date]
         team = [people[pk] for pk in plan.teams[school.pk]]
