@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from partnership.api import actions, meetings, outcomes, plans, views
+from partnership.api import actions, meetings, outcomes, plans, reviews, views
 
 router = DefaultRouter()
 router.register("partnerships", views.PartnershipViewSet, basename="partnership")
@@ -17,6 +17,13 @@ router.register("progress-updates", plans.ProgressUpdateViewSet, basename="progr
 router.register("meetings", meetings.MeetingViewSet, basename="meeting")
 router.register("agenda-items", meetings.AgendaItemViewSet, basename="agenda-item")
 router.register("outcomes", outcomes.OutcomeViewSet, basename="outcome")
+router.register("review-frameworks", reviews.ReviewFrameworkViewSet, basename="review-framework")
+router.register("self-evaluations", reviews.SelfEvaluationViewSet, basename="self-evaluation")
+router.register("review-cycles", reviews.ReviewCycleViewSet, basename="review-cycle")
+router.register("reviews", reviews.ReviewViewSet, basename="review")
+router.register("review-findings", reviews.FindingViewSet, basename="review-finding")
+router.register("review-judgements", reviews.AreaJudgementViewSet, basename="review-judgement")
+router.register("review-reports", reviews.ReviewReportViewSet, basename="review-report")
 router.register(r"schools/(?P<slug>[^/.]+)/pupils", outcomes.SchoolPupilViewSet, basename="school-pupil")
 
 urlpatterns = [

@@ -8,7 +8,8 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.reviews import policy
+        from partnership.reviews import demo, policy
 
         policy.register()
         registry.register_nav(registry.NavItem("Reviews", "reviews:index", "reviews", order=75))
+        registry.register_demo(registry.DemoLoader("reviews", demo.demo_outcome, 50))

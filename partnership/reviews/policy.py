@@ -3,9 +3,9 @@
 A school's SEF is its own people's, and reaches further only as far as the school chooses: its
 review team for that year, or everyone in its partnerships. A review belongs to the school reviewed,
 its team and the coordinators who run the cycle; reviewers see the schools they review and nothing
-of others. The evidence notes are the team's and the school leaders' ("done with, not to"); the
-findings and the report are the school's and the team's, and reach the partnership only when the
-school shares its final report.
+of others, and nothing of a partnership's reviews once they have left it. The evidence notes are
+the team's and the school leaders' ("done with, not to"); the findings and the report are the
+school's and the team's, and reach the partnership only when the school shares its final report.
 """
 
 from __future__ import annotations
@@ -21,8 +21,13 @@ from partnership.reviews.models import Review, ReviewReport, Sharing, TeamMember
 
 
 def _team_reviews(p: Principal) -> Any:
-    """The reviews this person is on the team of."""
-    return TeamMember.objects.filter(person_id=p.user_id).values("review_id")
+    """The reviews this person is on the team of, in partnerships they have not left: a reviewer
+    whose school leaves the partnership keeps nothing of its reviews."""
+    return (
+        TeamMember.objects.filter(person_id=p.user_id)
+        .exclude(review__cycle__partnership_id__in=p.former_partnerships)
+        .values("review_id")
+    )
 
 
 def _own_school(p: Principal, field: str = "school_id") -> Q:
@@ -79,12 +84,18 @@ def _scope_notes(p: Principal) -> Q:
     return Q(review_id__in=_team_reviews(p)) | leaders_school
 
 
+def _places(p: Principal, review: Any) -> Any:
+    return TeamMember.objects.filter(review_id=review.pk, person_id=p.user_id).exclude(
+        review__cycle__partnership_id__in=p.former_partnerships
+    )
+
+
 def on_team(p: Principal, review: Any) -> bool:
-    return TeamMember.objects.filter(review_id=review.pk, person_id=p.user_id).exists()
+    return _places(p, review).exists()
 
 
 def leads(p: Principal, review: Any) -> bool:
-    return TeamMember.objects.filter(review_id=review.pk, person_id=p.user_id, is_lead=True).exists()
+    return _places(p, review).filter(is_lead=True).exists()
 
 
 def leads_school(p: Principal, school_id: int | None) -> bool:
@@ -202,7 +213,7 @@ def register() -> None:
             "follow_up": lambda p, o: leads_school(p, o.school_id) or leads(p, o),
         },
         view="the school reviewed, its review team and the cycle's coordinators; nobody else (reviewers see the "
-        "schools they review and nothing of others)",
+        "schools they review and nothing of others, and nothing once they have left the partnership)",
         act="`manage` (team, dates): the cycle's coordinators; `plan_visit` (enquiry question, focus areas, "
         "schedule): the school's leaders, the lead reviewer and the coordinators; `write_notes`, "
         "`agree_findings`: the team; `finalise` (the report): the lead reviewer; `respond` (the school's "
