@@ -41,11 +41,12 @@ def school_outcome_evidence(user: Any, school: Any, academic_year: int) -> list[
         if not row.measure.headline or row.figure.suppressed or not row.figure.denominator:
             continue
         national = f" (national {stats.format_pct(row.figure.national)})" if row.figure.national is not None else ""
+        shown = f"{row.measure.label} {analysis.year_text(year)}: {stats.format_pct(row.figure.percentage)}"
         found.append(
             registry.SchoolEvidence(
                 kind="measure",
                 ref=f"{row.measure.key}:{year}",
-                label=f"{row.measure.label} {analysis.year_text(year)}: {stats.format_pct(row.figure.percentage)}{national}",
+                label=f"{shown}{national}",
                 url=url,
                 area_keys=_areas(row.measure.key),
                 concern=row.figure.verdict == "below" or row.measure.key in flagged,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 
@@ -21,8 +21,12 @@ class FrameworkForm(GovukErrorMessages, forms.Form):
         "name": "Enter a name for the framework",
     }
     name = forms.CharField(label="Name", max_length=120)
-    description = forms.CharField(label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    areas = forms.CharField(label="Areas", required=False, help_text=AREAS_HELP, widget=forms.Textarea(attrs={"rows": 8}))
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    areas = forms.CharField(
+        label="Areas", required=False, help_text=AREAS_HELP, widget=forms.Textarea(attrs={"rows": 8})
+    )
     grades = forms.CharField(
         label="Grades", required=False, help_text="Best first, one per line.", widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -34,14 +38,17 @@ class NewFrameworkForm(FrameworkForm):
         required=False,
         coerce=int,
         empty_value=None,
-        help_text="Copy the areas and grades of a framework you can then change. Leave the areas and grades empty to copy them.",
+        help_text="Copy the areas and grades of a framework you can then change. "
+        "Leave the areas and grades empty to copy them.",
     )
-    field_order: ClassVar[list[str]] = ["name", "copy_of", "description", "areas", "grades"]
+    field_order = ("name", "copy_of", "description", "areas", "grades")
 
     def __init__(self, *args: Any, frameworks: list[Framework], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.frameworks = {f.pk: f for f in frameworks}
-        self.fields["copy_of"].choices = [("", "Start from nothing")] + [(f.pk, str(f)) for f in frameworks]
+        cast(forms.ChoiceField, self.fields["copy_of"]).choices = [("", "Start from nothing")] + [
+            (f.pk, str(f)) for f in frameworks
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -64,8 +71,8 @@ class SefStartForm(GovukErrorMessages, forms.Form):
     def __init__(self, *args: Any, years: list[int], frameworks: list[Framework], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.frameworks = {f.pk: f for f in frameworks}
-        self.fields["academic_year"].choices = [(y, academic_year_label(y)) for y in years]
-        self.fields["framework"].choices = [
+        cast(forms.ChoiceField, self.fields["academic_year"]).choices = [(y, academic_year_label(y)) for y in years]
+        cast(forms.ChoiceField, self.fields["framework"]).choices = [
             (f.pk, f"{f}{' (kept for past self-evaluations)' if f.is_historic else ''}") for f in frameworks
         ]
 
@@ -103,7 +110,10 @@ class EntryForm(GovukErrorMessages, forms.Form):
         label="Strengths", required=False, help_text="One per line.", widget=forms.Textarea(attrs={"rows": 4})
     )
     development = forms.CharField(
-        label="Areas for development", required=False, help_text="One per line.", widget=forms.Textarea(attrs={"rows": 4})
+        label="Areas for development",
+        required=False,
+        help_text="One per line.",
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -114,7 +124,9 @@ class EntryForm(GovukErrorMessages, forms.Form):
             del self.fields["grade"]
         else:
             del self.fields["met"]
-            self.fields["grade"].choices = [("", "Not graded yet")] + [(g.pk, g.label) for g in grades]
+            cast(forms.ChoiceField, self.fields["grade"]).choices = [("", "Not graded yet")] + [
+                (g.pk, g.label) for g in grades
+            ]
 
     def clean_grade(self) -> Grade | None:
         pk = self.cleaned_data.get("grade")
@@ -133,7 +145,9 @@ class LinkForm(GovukErrorMessages, forms.Form):
         "label": "Enter what the document or page is",
         "url": "Enter the web address",
     }
-    label = forms.CharField(label="What it is", max_length=300, help_text="For example, Governors' visit notes, spring term")
+    label = forms.CharField(
+        label="What it is", max_length=300, help_text="For example, Governors' visit notes, spring term"
+    )
     url = forms.CharField(label="Web address", max_length=500, help_text="Starting with https://")
 
 
@@ -143,7 +157,7 @@ class OfferedForm(GovukErrorMessages, forms.Form):
 
     def __init__(self, *args: Any, offered: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = [
+        cast(forms.ChoiceField, self.fields["choice"]).choices = [
             (f"{item.kind}:{item.ref}", f"{item.label}{' (a concern)' if item.concern else ''}") for item in offered
         ]
 

@@ -228,7 +228,11 @@ def _locked(sef: SelfEvaluation, version: int | None) -> SelfEvaluation:
     current = SelfEvaluation.objects.select_for_update().select_related("school", "framework").get(pk=sef.pk)
     if version is not None and current.version != version:
         last = current.versions.select_related("author").order_by("-number").first()
-        who = f" ({last.author.full_name or last.author.email}, {timezone.localtime(last.saved_at):%H:%M})" if last else ""
+        who = (
+            f" ({last.author.full_name or last.author.email}, {timezone.localtime(last.saved_at):%H:%M})"
+            if last
+            else ""
+        )
         raise ApplicationError(
             f"Someone else saved a change to this self-evaluation while you were editing{who}. "
             "Your changes have not been saved: open the page again to see theirs, then make yours.",
@@ -401,9 +405,7 @@ def sef_copy_forward(
     on another); shared with the school only until the school chooses again."""
     framework = framework or sef.framework
     if not framework.is_current:
-        latest = Framework.objects.filter(
-            key=framework.key, partnership_id=framework.partnership_id, is_current=True
-        ).first()
+        latest = Framework.objects.filter(sef_queries.same_framework(framework), is_current=True).first()
         framework = latest or framework
     new = sef_start(school=sef.school, academic_year=academic_year, framework=framework, actor=actor, request=request)
     new.summary = sef.summary

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -67,9 +67,15 @@ def framework_in_use(framework: Framework) -> bool:
 
 def framework_versions(framework: Framework) -> list[Framework]:
     """Every version of this framework, newest first."""
-    return list(
-        Framework.objects.filter(key=framework.key, partnership_id=framework.partnership_id).order_by("-version")
+    return list(Framework.objects.filter(same_framework(framework)).order_by("-version"))
+
+
+def same_framework(framework: Framework) -> Q:
+    """Every version of `framework` (the same key, of the same partnership or shipped)."""
+    owner = (
+        Q(partnership__isnull=True) if framework.partnership_id is None else Q(partnership_id=framework.partnership_id)
     )
+    return Q(key=framework.key) & owner
 
 
 # --- SEFs ----------------------------------------------------------------------------------------
@@ -186,7 +192,13 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
     if old.get("summary", "") != new.get("summary", ""):
         changes.append(
-            Change("Summary", "summary", old.get("summary", ""), new.get("summary", ""), word_diff(old.get("summary", ""), new.get("summary", "")))
+            Change(
+                "Summary",
+                "summary",
+                old.get("summary", ""),
+                new.get("summary", ""),
+                word_diff(old.get("summary", ""), new.get("summary", "")),
+            )
         )
     before = {area["key"]: area for area in old.get("areas", [])}
     for area in new.get("areas", []):

@@ -70,7 +70,9 @@ def _get_framework(request: HttpRequest, pk: int, action: str = "view") -> Frame
 @require_safe
 def framework_list(request: HttpRequest) -> HttpResponse:
     frameworks = sef_queries.framework_list(request.user)
-    coordinated = list(Partnership.objects.filter(pk__in=access.principal_for(request.user).coordinates).order_by("name"))
+    coordinated = list(
+        Partnership.objects.filter(pk__in=access.principal_for(request.user).coordinates).order_by("name")
+    )
     return render(
         request,
         "reviews/sef/framework_list.html",
@@ -230,7 +232,9 @@ def sef_start(request: HttpRequest, slug: str) -> HttpResponse:
 def sef_copy(request: HttpRequest, pk: int) -> HttpResponse:
     obj = _get_sef(request, pk, "edit")
     frameworks = sef_queries.frameworks_for_new_sef(request.user, include_historic=True)
-    current = next((f for f in frameworks if f.key == obj.framework.key and f.partnership_id == obj.framework.partnership_id), None)
+    current = next(
+        (f for f in frameworks if f.key == obj.framework.key and f.partnership_id == obj.framework.partnership_id), None
+    )
     form = forms_sef.SefCopyForm(
         request.POST or None,
         years=_years(obj.school, obj.academic_year + 1),
@@ -290,7 +294,11 @@ def sef_summary(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         save=lambda f: sef.sef_update_summary(
-            sef=obj, summary=f.cleaned_data["summary"], version=f.cleaned_data["version"], actor=request.user, request=request
+            sef=obj,
+            summary=f.cleaned_data["summary"],
+            version=f.cleaned_data["version"],
+            actor=request.user,
+            request=request,
         ),
         success_message="Summary saved.",
         redirect_to=lambda _: _sef_url(obj, "summary"),
@@ -375,9 +383,7 @@ def sef_evidence_add(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespon
         if form.is_valid():
             try:
                 if which == "link":
-                    sef.evidence_add_link(
-                        entry=entry, actor=request.user, request=request, **link_form.cleaned_data
-                    )
+                    sef.evidence_add_link(entry=entry, actor=request.user, request=request, **link_form.cleaned_data)
                 else:
                     kind, ref = offered_form.kind_and_ref()
                     sef.evidence_add_offered(entry=entry, kind=kind, ref=ref, actor=request.user, request=request)

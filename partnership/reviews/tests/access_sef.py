@@ -73,7 +73,11 @@ def evidence_of_scope(w: World, scope: str) -> dict[str, Any]:
     made = _sef(w, scope)
     entry = made.entries.order_by("area__number").first()
     evidence = SefEvidence.objects.create(
-        entry=entry, kind=SefEvidence.Kind.DOCUMENT, label="Visit notes", url="https://example.org/n", added_by=made.created_by
+        entry=entry,
+        kind=SefEvidence.Kind.DOCUMENT,
+        label="Visit notes",
+        url="https://example.org/n",
+        added_by=made.created_by,
     )
     return {"pk": made.pk, "evidence_pk": evidence.pk}
 
@@ -124,7 +128,5 @@ ENTRIES: dict[str, Entry] = {
         "reviews:sef_sharing", sef_pk, SEF_EDIT, data=lambda w: {"sharing": "partnership"}
     ),
     "reviews:sef_copy": obj("reviews:sef_copy", sef_pk, SEF_EDIT),
-    "reviews:sef_copy+save": post(
-        "reviews:sef_copy", sef_pk, SEF_EDIT, data=_year_data(current_academic_year() + 1)
-    ),
+    "reviews:sef_copy+save": post("reviews:sef_copy", sef_pk, SEF_EDIT, data=_year_data(current_academic_year() + 1)),
 }

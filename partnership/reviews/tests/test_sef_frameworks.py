@@ -42,7 +42,9 @@ def test_a_coordinator_builds_a_framework_from_lines(world):
 
 def test_a_framework_can_start_as_a_copy_of_a_shipped_one(world):
     ofsted = factories.framework()
-    fw = sef.framework_create(partnership=world.home, name="Our report card", copy_of=ofsted, actor=world["coordinator"])
+    fw = sef.framework_create(
+        partnership=world.home, name="Our report card", copy_of=ofsted, actor=world["coordinator"]
+    )
     assert list(fw.areas.values_list("key", flat=True)) == list(ofsted.areas.values_list("key", flat=True))
     assert fw.areas.get(key="safeguarding").met_or_not
     assert fw.areas.get(key="early-years").optional
@@ -75,8 +77,12 @@ def test_editing_a_used_framework_makes_a_new_version_and_never_changes_an_exist
     made = sef.sef_start(school=world.own, academic_year=2025, framework=fw, actor=world["head"])
     entry = made.entries.get(area__key="teaching")
     secure = fw.grades.get(label="Secure")
-    sef.sef_update_entry(entry=entry, version=made.version, grade=secure, narrative="Good teaching.", actor=world["head"])
-    before = [(e.area.pk, e.area.name, e.area.key, e.grade.label if e.grade else "") for e in sef_queries.sef_entries(made)]
+    sef.sef_update_entry(
+        entry=entry, version=made.version, grade=secure, narrative="Good teaching.", actor=world["head"]
+    )
+    before = [
+        (e.area.pk, e.area.name, e.area.key, e.grade.label if e.grade else "") for e in sef_queries.sef_entries(made)
+    ]
     old_grades = list(fw.grades.values_list("pk", "label"))
 
     newer = sef.framework_update(
@@ -91,7 +97,9 @@ def test_editing_a_used_framework_makes_a_new_version_and_never_changes_an_exist
     assert not fw.is_current and newer.is_current
     made.refresh_from_db()
     assert made.framework_id == fw.pk
-    after = [(e.area.pk, e.area.name, e.area.key, e.grade.label if e.grade else "") for e in sef_queries.sef_entries(made)]
+    after = [
+        (e.area.pk, e.area.name, e.area.key, e.grade.label if e.grade else "") for e in sef_queries.sef_entries(made)
+    ]
     assert after == before
     assert list(fw.grades.values_list("pk", "label")) == old_grades
     assert list(FrameworkArea.objects.filter(framework=fw).values_list("name", flat=True)) == [

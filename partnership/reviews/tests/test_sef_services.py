@@ -50,7 +50,9 @@ def test_each_saved_change_writes_a_version_with_the_whole_sef(world, started):
         development="Maths fluency",
         actor=world["head"],
     )
-    sef.sef_update_entry(entry=entry_of(started, "safeguarding"), version=2, met=True, grade=strong, actor=world["head"])
+    sef.sef_update_entry(
+        entry=entry_of(started, "safeguarding"), version=2, met=True, grade=strong, actor=world["head"]
+    )
     sef.sef_update_summary(sef=started, summary="A good year.", version=3, actor=world["head"])
     started.refresh_from_db()
     assert started.version == 4
@@ -69,7 +71,9 @@ def test_a_second_leader_editing_at_once_does_not_overwrite_the_first(world, sta
     entry = entry_of(started, "achievement")
     sef.sef_update_entry(entry=entry, version=1, narrative="First leader's words.", actor=deputy)
     with pytest.raises(ApplicationError) as caught:
-        sef.sef_update_entry(entry=entry_of(started, "achievement"), version=1, narrative="Second's words.", actor=deputy)
+        sef.sef_update_entry(
+            entry=entry_of(started, "achievement"), version=1, narrative="Second's words.", actor=deputy
+        )
     assert "Someone else saved a change" in caught.value.message
     assert entry_of(started, "achievement").narrative == "First leader's words."
     assert started.versions.count() == 2
@@ -86,7 +90,11 @@ def test_the_diff_between_versions_reads_per_area_and_field(world, started):
     fw = started.framework
     entry = entry_of(started, "achievement")
     sef.sef_update_entry(
-        entry=entry, version=1, grade=fw.grades.get(rank=2), narrative="Reading is strong in Year 6.", actor=world["head"]
+        entry=entry,
+        version=1,
+        grade=fw.grades.get(rank=2),
+        narrative="Reading is strong in Year 6.",
+        actor=world["head"],
     )
     sef.sef_update_entry(
         entry=entry_of(started, "achievement"),
@@ -118,7 +126,10 @@ def test_evidence_links_are_http_or_https_only(world, started, url):
 
 def test_evidence_added_and_removed_is_in_the_versions(world, started):
     evidence = sef.evidence_add_link(
-        entry=entry_of(started, "achievement"), label="Moderation notes", url="https://example.org/m", actor=world["head"]
+        entry=entry_of(started, "achievement"),
+        label="Moderation notes",
+        url="https://example.org/m",
+        actor=world["head"],
     )
     assert evidence.kind == SefEvidence.Kind.DOCUMENT
     sef.evidence_remove(evidence=evidence, actor=world["head"])
@@ -130,9 +141,15 @@ def test_evidence_added_and_removed_is_in_the_versions(world, started):
 def test_copy_forward_keeps_matching_areas_and_evidence_and_resets_sharing(world, started):
     fw = started.framework
     sef.sef_update_entry(
-        entry=entry_of(started, "achievement"), version=1, grade=fw.grades.get(rank=2), narrative="Strong.", actor=world["head"]
+        entry=entry_of(started, "achievement"),
+        version=1,
+        grade=fw.grades.get(rank=2),
+        narrative="Strong.",
+        actor=world["head"],
     )
-    sef.evidence_add_link(entry=entry_of(started, "achievement"), label="Notes", url="https://example.org/n", actor=world["head"])
+    sef.evidence_add_link(
+        entry=entry_of(started, "achievement"), label="Notes", url="https://example.org/n", actor=world["head"]
+    )
     sef.sef_share(sef=started, level=Sharing.PARTNERSHIP, actor=world["head"])
     started.refresh_from_db()
     new = sef.sef_copy_forward(sef=started, academic_year=2026, actor=world["head"])
@@ -147,7 +164,13 @@ def test_copy_forward_keeps_matching_areas_and_evidence_and_resets_sharing(world
 
 def test_copy_forward_to_another_framework_copies_only_the_areas_it_shares(world, started):
     fw = started.framework
-    sef.sef_update_entry(entry=entry_of(started, "early-years"), version=1, grade=fw.grades.get(rank=1), narrative="EY.", actor=world["head"])
+    sef.sef_update_entry(
+        entry=entry_of(started, "early-years"),
+        version=1,
+        grade=fw.grades.get(rank=1),
+        narrative="EY.",
+        actor=world["head"],
+    )
     sef.sef_update_entry(entry=entry_of(started, "achievement"), version=2, narrative="Ach.", actor=world["head"])
     peer = factories.framework("peer-review-estimates")
     new = sef.sef_copy_forward(sef=started, academic_year=2026, framework=peer, actor=world["head"])
