@@ -220,6 +220,9 @@ def sef_start(request: HttpRequest, slug: str) -> HttpResponse:
             "title": "Start a self-evaluation",
             "caption": school.name,
             "intro": "" if historic else "Frameworks kept for past self-evaluations are not listed.",
+            "more": None
+            if historic
+            else (f"{request.path}?historic=1", "Show frameworks kept for past self-evaluations too"),
             "submit": "Start self-evaluation",
             "back": reverse("reviews:index"),
             "crumbs": _reviews(("Start a self-evaluation", "")),

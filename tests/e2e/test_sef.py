@@ -56,3 +56,36 @@ def test_head_writes_and_shares_a_sef(new_page, world, a11y, sign_in):
     expect(reader.get_by_text("Reading at the end of Key Stage 2 is above national.")).to_be_visible()
     expect(reader.get_by_role("link", name="Edit Achievement")).to_have_count(0)
     a11y(reader)
+
+
+def test_coordinator_makes_a_framework_and_edits_it_once_used(new_page, world, a11y, sign_in):
+    page = new_page()
+    sign_in(page, world["coordinator"].email)
+    a11y(page)
+    page.goto("/reviews/frameworks/")
+    a11y(page)
+    page.get_by_role("link", name="Make a framework for Home Partnership").click()
+    a11y(page)
+    page.get_by_label("Name").fill("Home peer review")
+    page.get_by_label("Areas").fill("Teaching\nLeadership\nSafeguarding (met or not met)")
+    page.get_by_label("Grades").fill("Strong\nSecure\nDeveloping")
+    page.get_by_role("button", name="Create framework").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Home peer review")
+    expect(page.get_by_text("Safeguarding (met or not met)")).to_be_visible()
+    a11y(page)
+
+    from partnership.reviews.models import Framework
+    from partnership.reviews.tests import factories
+
+    framework = Framework.objects.get(partnership=world.home)
+    made = factories.sef(world.own, by=world["head"])
+    made.framework = framework
+    made.save()
+    page.get_by_role("link", name="Edit framework").click()
+    expect(page.get_by_text("saving makes a new version")).to_be_visible()
+    a11y(page)
+    page.get_by_label("Grades").fill("Strong\nSecure\nDeveloping\nWeak")
+    page.get_by_role("button", name="Save framework").click()
+    expect(page.get_by_text("Saved as a new version.")).to_be_visible()
+    expect(page.get_by_role("link", name="Version 1")).to_be_visible()
+    a11y(page)

@@ -27,6 +27,7 @@ def test_a_head_starts_a_sef_with_the_default_framework_offered_first(client, wo
     default = Framework.objects.get(key=shipped.OFSTED_2025, partnership=None)
     assert choices[0][0] == default.pk and form.initial["framework"] == default.pk
     assert not any("2019" in label for _, label in choices)
+    assert f'href="{url}?historic=1"' in client.get(url).content.decode()
     historic = client.get(url + "?historic=1").context["form"].fields["framework"].choices
     assert any("kept for past self-evaluations" in label for _, label in historic)
     response = client.post(url, {"academic_year": current_academic_year(), "framework": default.pk})
