@@ -238,6 +238,17 @@ def _locked(sef: SelfEvaluation, version: int | None) -> SelfEvaluation:
             "Your changes have not been saved: open the page again to see theirs, then make yours.",
             field="version",
         )
+    if not current.versions.exists():
+        # A SEF made without the services (imported, demo data): its state before this change is
+        # the baseline of its history.
+        SefVersion.objects.create(
+            sef=current,
+            number=current.version,
+            snapshot=sef_queries.snapshot(current),
+            author_id=current.created_by_id,
+            saved_at=current.updated_at,
+            note="Before the first recorded change",
+        )
     return current
 
 

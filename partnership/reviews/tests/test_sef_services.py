@@ -179,3 +179,17 @@ def test_copy_forward_to_another_framework_copies_only_the_areas_it_shares(world
     assert early.narrative == "EY." and early.grade is None  # "Exceptional" is not on that scale
     assert all(not e.narrative for e in new.entries.exclude(area__key="early-years"))
     assert SelfEvaluation.objects.filter(school=world.own).count() == 2
+
+
+def test_a_sef_made_without_the_services_gets_a_baseline_before_its_first_change(world):
+    made = factories.sef(world.own, by=world["head"])
+    assert not made.versions.exists()
+    entry = made.entries.select_related("area", "sef").get(area__key="achievement")
+    sef.sef_update_entry(entry=entry, version=1, narrative="What we know now.", actor=world["teacher"])
+    rows = sef_queries.version_history(made)
+    assert [(row.version.number, row.version.author) for row in rows] == [(2, world["teacher"]), (1, world["head"])]
+    assert [c.line for c in rows[0].changes] == [
+        "Achievement - self-grade: Expected standard -> none",
+        "Achievement - narrative: What we know about achievement. -> What we know now.",
+        "Achievement - areas for development: Next step in achievement -> none",
+    ]
