@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.apps import AppConfig
 
@@ -16,6 +17,7 @@ class OutcomesConfig(AppConfig):
         _invalidate_figures_on_change()
         registry.register_nav(registry.NavItem("Outcomes", "outcomes:index", "outcomes", order=70))
         registry.register_demo(registry.DemoLoader("outcomes", _load_demo, 40))
+        registry.register_evidence_source(registry.EvidenceSource("outcomes", _outcome_evidence, 20))
 
 
 def _invalidate_figures_on_change() -> None:
@@ -40,6 +42,12 @@ def _invalidate_figures_on_change() -> None:
     ):
         post_save.connect(changed, sender=model, dispatch_uid=f"figures-{model.__name__}-save", weak=False)
         post_delete.connect(changed, sender=model, dispatch_uid=f"figures-{model.__name__}-delete", weak=False)
+
+
+def _outcome_evidence(user: Any, school: Any, academic_year: int) -> list[registry.SchoolEvidence]:
+    from partnership.outcomes.evidence import school_outcome_evidence
+
+    return school_outcome_evidence(user, school, academic_year)
 
 
 def _load_demo(password: str, today: datetime.date) -> registry.DemoOutcome:

@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+from partnership.core import registry
 
 
 class PlansConfig(AppConfig):
@@ -6,9 +10,15 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self) -> None:
-        from partnership.core import registry
         from partnership.plans import demo, policy
 
         policy.register()
         registry.register_nav(registry.NavItem("Plans", "plans:index", "plans", order=60))
         registry.register_demo(registry.DemoLoader("plans", demo.demo_outcome, 20))
+        registry.register_evidence_source(registry.EvidenceSource("plans", _plan_evidence, 30))
+
+
+def _plan_evidence(user: Any, school: Any, academic_year: int) -> list[registry.SchoolEvidence]:
+    from partnership.plans.evidence import school_plan_evidence
+
+    return school_plan_evidence(user, school, academic_year)
