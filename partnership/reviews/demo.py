@@ -38,7 +38,7 @@ from partnership.core.schoolyear import (
 )
 from partnership.directory.demo import PARTNERSHIPS, WEAK_SUBJECTS
 from partnership.directory.models import Membership, Partnership, School
-from partnership.reviews import rota, shipped
+from partnership.reviews import rota, sef_queries, shipped
 from partnership.reviews.models import (
     Activity,
     AreaJudgement,
@@ -182,22 +182,8 @@ def _rank(framework: Framework, area: FrameworkArea, school: School, index: int)
 
 
 def _snapshot(sef: SelfEvaluation) -> dict[str, Any]:
-    entries = sef.entries.select_related("area", "grade").order_by("area__number")
-    return {
-        "summary": sef.summary,
-        "sharing": sef.sharing,
-        "entries": [
-            {
-                "area": e.area.key,
-                "grade": e.grade.label if e.grade else None,
-                "met": e.met,
-                "narrative": e.narrative,
-                "strengths": e.strengths,
-                "development": e.development,
-            }
-            for e in entries
-        ],
-    }
+    """The same plain data the SEF services keep for each version."""
+    return sef_queries.snapshot(sef)
 
 
 def _sef(
