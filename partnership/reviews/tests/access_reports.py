@@ -46,7 +46,9 @@ def _review(w: World, scope: str) -> Review:
     author = made.team.get().person
     Finding.objects.create(review=made, kind=Finding.Kind.STRENGTH, text="Reading for pleasure", created_by=author)
     Finding.objects.create(review=made, kind=Finding.Kind.DEVELOPMENT, text="Maths fluency", created_by=author)
-    AreaOfExcellence.objects.create(review=made, title="Outdoor learning", description="Forest school", put_forward_by=author)
+    AreaOfExcellence.objects.create(
+        review=made, title="Outdoor learning", description="Forest school", put_forward_by=author
+    )
     ReviewReport.objects.create(review=made, summary="A good visit.")
     return made
 
