@@ -354,6 +354,6 @@ def _final_report_from_agreed(client: Any, world: Any, setup: dict[str, Any], re
 def test_every_change_is_audited(client, world, setup):
     from partnership.core.models import AuditEvent
 
-    review = _final_report(client, world, setup)
+    _final_report(client, world, setup)
     verbs = set(AuditEvent.objects.filter(school_id=world.own.pk).values_list("verb", flat=True))
     assert {"create", "stage", "finalise", "respond", "decide"} <= verbs
