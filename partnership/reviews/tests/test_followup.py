@@ -34,8 +34,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setup(world: Any) -> dict[str, Any]:
-    """A review of `own` by the head of a third school in `home` (lead) and the partner head's
-    deputy... kept simple: the third school's head leads, alone, so `partner_head` is not on it."""
+    """A review of `own` by the head (lead) and a senior leader of a third school in `home`; the
+    partner school's head is not on the team."""
     third = member_school(world.home, name="Third Primary", slug="third-primary")
     reviewer = staff(third, Role.HEADTEACHER, email="head@third.test", full_name="Rita Reviewer")
     second = staff(third, Role.SENIOR_LEADER, email="deputy@third.test", full_name="Sam Second")
