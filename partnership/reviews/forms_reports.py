@@ -36,7 +36,7 @@ class JudgementForm(GovukErrorMessages, forms.Form):
             del self.fields["grade"]
         else:
             del self.fields["met"]
-            self.fields["grade"].choices = [("", "Choose a grade")] + [(g.pk, g.label) for g in grades]
+            self.fields["grade"].choices = [("", "Choose a grade")] + [(g.pk, g.label) for g in grades]  # type: ignore[attr-defined]
 
     def cleaned(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -60,7 +60,7 @@ class FindingForm(GovukErrorMessages, forms.Form):
     def __init__(self, *args: Any, areas: list[FrameworkArea], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.areas = {str(a.pk): a for a in areas}
-        self.fields["area"].choices = [("", "No one area")] + [(a.pk, a.name) for a in areas]
+        self.fields["area"].choices = [("", "No one area")] + [(a.pk, a.name) for a in areas]  # type: ignore[attr-defined]
 
     def area_value(self) -> FrameworkArea | None:
         return self.areas.get(self.cleaned_data.get("area") or "")
@@ -128,7 +128,7 @@ class WorkshopActionForm(GovukErrorMessages, forms.Form):
     def __init__(self, *args: Any, people: Any, priorities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].set_people(people)  # type: ignore[attr-defined]
-        self.fields["priority"].choices = [("", "Not under a priority")] + [(p.id, p.label) for p in priorities]
+        self.fields["priority"].choices = [("", "Not under a priority")] + [(p.id, p.label) for p in priorities]  # type: ignore[attr-defined]
 
     def priority_id(self) -> int | None:
         value = self.cleaned_data.get("priority")

@@ -325,7 +325,7 @@ def reciprocity(partnership: Any) -> Ledger:
         .order_by("review_id", "pk")
     )
     by_review = {r.pk: r for r in reviews}
-    names: dict[int | None, str] = dict(members)
+    names: dict[int | None, str] = {pk: name for pk, name in members.items()}
     cycles: dict[int, str] = {}
     for review in reviews:
         cycles.setdefault(review.cycle_id, f"{review.cycle.name}")
@@ -350,7 +350,9 @@ def reciprocity(partnership: Any) -> Ledger:
         cell[1] += days
         given[(review.cycle_id, source)] += days
         received[(review.cycle_id, review.school_id)] += days
-    schools = sorted(((pk, name) for pk, name in names.items() if pk is not None), key=lambda s: s[1])
+    schools: list[tuple[int | None, str]] = sorted(
+        ((pk, name) for pk, name in names.items() if pk is not None), key=lambda s: s[1]
+    )
     if None in names:
         schools.append((None, NO_SCHOOL))
     years = {r.cycle_id: r.cycle.year_label for r in reviews}
