@@ -35,6 +35,8 @@ from partnership.reviews.sharing import record_sharing_choice
 
 STAGE_ORDER = [s.value for s in Review.Stage]
 FINAL_MESSAGE = "The report is final and can no longer be changed."
+# The impact review comes about a term after the report, unless the review already has a date for it.
+IMPACT_AFTER = datetime.timedelta(weeks=12)
 
 
 def stage_at_least(review: Review, stage: str) -> bool:
@@ -255,7 +257,10 @@ def draft_summary(review: Review) -> str:
     if judgements:
         lines.append("")
         lines.append("The team's judgements:")
-        lines += [f"- {j.area.name}: {_grade_text(j, j.area)}." for j in judgements]
+        lines += [
+            f"- {j.area.name}: {_grade_text(j, j.area)}." + (f" {j.summary.strip()}" if j.summary.strip() else "")
+            for j in judgements
+        ]
     strengths = [f for f in findings if f.kind == Finding.Kind.STRENGTH]
     development = [f for f in findings if f.kind == Finding.Kind.DEVELOPMENT]
     if strengths:
@@ -306,7 +311,8 @@ def report_respond(*, review: Review, response: str, by: Any, request: HttpReque
 
 @transaction.atomic
 def report_finalise(*, review: Review, by: Any, request: HttpRequest | None = None) -> ReviewReport:
-    """The lead reviewer makes the report final: no more edits; the review moves to "Report final"."""
+    """The lead reviewer makes the report final: no more edits; the review moves to "Report final"
+    and, unless it has one, its impact review is due about a term (12 weeks) on."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     report = _report_or_none(review)
     if report is None:
@@ -318,6 +324,9 @@ def report_finalise(*, review: Review, by: Any, request: HttpRequest | None = No
     report.finalised_at = timezone.now()
     report.save(update_fields=["status", "finalised_by", "finalised_at"])
     audit.record(by, "finalise", report, request=request, school_id=review.school_id)
+    if review.impact_due_on is None:
+        review.impact_due_on = timezone.localdate() + IMPACT_AFTER
+        review.save(update_fields=["impact_due_on"])
     if not stage_at_least(review, Review.Stage.REPORTED):
         _set_stage(review, Review.Stage.REPORTED, by, request)
     return report

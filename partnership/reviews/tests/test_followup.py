@@ -357,3 +357,49 @@ def test_every_change_is_audited(client, world, setup):
     _final_report(client, world, setup)
     verbs = set(AuditEvent.objects.filter(school_id=world.own.pk).values_list("verb", flat=True))
     assert {"create", "stage", "finalise", "respond", "decide"} <= verbs
+
+
+def test_finalising_sets_the_impact_review_a_term_on(client, world, setup):
+    review = _final_report(client, world, setup)
+    from django.utils import timezone
+
+    assert review.impact_due_on == timezone.localdate() + followup.IMPACT_AFTER
+    page = client.get(_url("impact_page", review)).content.decode()
+    assert f"Due by {review.impact_due_on.day} {review.impact_due_on:%B %Y}" in page
+
+
+def _count(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def test_review_pages_do_not_grow_with_findings_or_actions(client, world, setup):
+    review = _agreed(client, setup)
+    client.force_login(world["head"])
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            finding = followup.finding_add(
+                review=review, kind="development", area=None, text=f"Next step {i}", by=setup["lead"]
+            )
+            followup.finding_add(review=review, kind="strength", area=None, text=f"Strength {i}", by=setup["lead"])
+            for j in range(2):
+                followup.workshop_action_create(
+                    finding=finding,
+                    title=f"Action {i}.{j}",
+                    owner=world["teacher"],
+                    due_on=None,
+                    priority_id=None,
+                    by=world["head"],
+                )
+
+    names = ["findings_page", "report_detail", "workshop_page", "impact_page"]
+    grow(1)
+    small = [_count(client, _url(name, review)) for name in names]
+    grow(5)
+    assert [_count(client, _url(name, review)) for name in names] == small
