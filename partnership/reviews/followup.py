@@ -129,6 +129,10 @@ def finding_add(
     return finding
 
 
+def _has_actions(finding: Finding) -> bool:
+    return Action.objects.filter(source_type=ContentType.objects.get_for_model(Finding), source_id=finding.pk).exists()
+
+
 @transaction.atomic
 def finding_update(
     *,
@@ -142,6 +146,10 @@ def finding_update(
     review = finding.review
     _refuse_if_final(review)
     text = _check_finding(review, kind, area, text)
+    if kind != finding.kind and _has_actions(finding):
+        raise ApplicationError(
+            "An action in the school's plan comes from this finding, so it stays an area for development."
+        )
     before = audit.snapshot(finding, ["kind", "area_id", "text"])
     finding.kind, finding.area, finding.text = kind, area, text
     finding.save(update_fields=["kind", "area", "text"])
@@ -156,7 +164,7 @@ def finding_update(
 def finding_remove(*, finding: Finding, by: Any, request: HttpRequest | None = None) -> None:
     review = finding.review
     _refuse_if_final(review)
-    if Action.objects.filter(source_type=ContentType.objects.get_for_model(Finding), source_id=finding.pk).exists():
+    if _has_actions(finding):
         raise ApplicationError("An action in the school's plan comes from this finding, so it cannot be removed.")
     audit.record(by, "delete", finding, detail={"text": finding.text}, request=request, school_id=review.school_id)
     finding.delete()

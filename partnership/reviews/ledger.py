@@ -283,7 +283,6 @@ class Ledger:
         return [
             {"school": name, "cells": [self.pairs.get((pk, other), 0) for other, _ in reviewed]}
             for pk, name in self.schools
-            if any(self.pairs.get((pk, other), 0) for other, _ in reviewed) or pk is not None
         ]
 
     def totals(self) -> list[dict[str, Any]]:

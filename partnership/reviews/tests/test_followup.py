@@ -294,10 +294,14 @@ def test_the_workshop_creates_actions_in_the_schools_plan(client, world, setup, 
     # It shows in the school's actions list and beside the finding.
     assert "Daily fluency sessions" in client.get(reverse("actions:school")).content.decode()
     assert "Daily fluency sessions" in client.get(_url("workshop_page", review)).content.decode()
-    # A finding with an action stays.
+    # A finding with an action stays, and stays an area for development.
     client.force_login(setup["lead"])
     client.post(_url("findings_remove", review, development.pk))
     assert Finding.objects.filter(pk=development.pk).exists()
+    response = client.post(_url("findings_edit", review, development.pk), {"kind": "strength", "text": "x"})
+    assert "stays an area for development" in response.content.decode()
+    development.refresh_from_db()
+    assert development.kind == Finding.Kind.DEVELOPMENT
 
 
 def test_a_priority_not_offered_is_refused(world, setup, offered_priority, client):
