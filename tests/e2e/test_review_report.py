@@ -1,6 +1,7 @@
 """A peer review's report in a real browser: a team member agrees the findings, the lead reviewer
 drafts and finalises the report, the school's head downloads the PDF and agrees an action at the
-improvement workshop, and the action shows on the school's actions list."""
+improvement workshop, and the action shows on the school's actions list; then the impact review,
+the school's calibration, and the partnership's ledger and calibration pass axe too."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def test_findings_agreed_report_finalised_downloaded_and_acted_on(new_page, worl
             review=review, area=area, grade=None if area.met_or_not else strong, met=True if area.met_or_not else None
         )
     Finding.objects.create(review=review, kind="strength", text="Pupils talk with joy about books", created_by=member)
+    factories.sef(world.own, by=world["head"])  # every graded area "Expected standard"
     findings_url = f"/reviews/review/{review.pk}/findings/"
 
     # A team member grades the last area, adds an area for development and agrees the findings.
@@ -113,3 +115,26 @@ def test_findings_agreed_report_finalised_downloaded_and_acted_on(new_page, worl
     head.get_by_role("link", name="the school's actions").click()
     expect(head.get_by_role("link", name="Daily times tables practice")).to_be_visible()
     a11y(head)
+
+    # The impact review and the school's calibration (its chart beside the table).
+    head.goto(f"/reviews/review/{review.pk}/impact/")
+    expect(heading(head)).to_have_text("Impact review")
+    expect(head.get_by_text("Daily times tables practice")).to_be_visible()
+    a11y(head)
+    head.goto(findings_url)
+    a11y(head)
+    head.get_by_role("link", name="Calibration: self-evaluation against peer review").click()
+    expect(head.locator("#calibration-chart svg, #calibration-chart canvas").first).to_be_visible()
+    expect(head.get_by_role("table").first).to_contain_text("Under-estimated")
+    a11y(head)
+
+    # The coordinator's ledger and partnership calibration.
+    coordinator = new_page()
+    sign_in(coordinator, world["coordinator"].email)
+    a11y(coordinator)
+    coordinator.goto("/reviews/ledger/home/")
+    expect(heading(coordinator)).to_have_text("Who reviewed whom")
+    a11y(coordinator)
+    coordinator.get_by_role("link", name="Calibration").click()
+    expect(heading(coordinator)).to_have_text("Calibration across the partnership")
+    a11y(coordinator)
