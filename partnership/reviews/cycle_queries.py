@@ -25,6 +25,7 @@ from partnership.reviews.models import (
     SelfEvaluation,
     TeamMember,
 )
+from partnership.reviews.policy import readable_reviews
 
 NOT_SHARED = "The school has not shared its self-evaluation with the review team."
 
@@ -176,6 +177,8 @@ def review_page(user: Any, review: Review) -> dict[str, Any]:
         "can_ask": access.can(user, "respond", review),
         "on_team": any(m.person_id == user.pk for m in team),
         "sees_notes": access.can(user, "write_notes", review) or _leads_school(user, review),
+        "reads_findings": _reads_findings(user, review),
+        "can_follow_up": access.can(user, "follow_up", review),
         "leaders": school_leaders(review.school_id) if plan else [],
     }
 
@@ -203,6 +206,13 @@ class AreaNotes:
     area: FrameworkArea
     mine: EvidenceNote | None
     others: list[EvidenceNote]
+
+
+def _reads_findings(user: Any, review: Review) -> bool:
+    """Whether the person may read the review's findings and report (the school, the team, and
+    readers of a report the school shares)."""
+    principal = access.principal_for(user)
+    return principal.is_admin or Review.objects.filter(readable_reviews(principal), pk=review.pk).exists()
 
 
 def notes_page(user: Any, review: Review) -> dict[str, Any]:

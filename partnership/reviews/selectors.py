@@ -5,7 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from partnership.core import access
+from partnership.directory.models import Partnership, School
 from partnership.reviews.models import Framework, Review, ReviewCycle, SelfEvaluation
+
+
+def _ways_in(user: Any) -> dict[str, Any]:
+    """The front page's starting points this person may use: their school's SEF and calibration,
+    and for each of their partnerships opening a cycle, building a framework, the ledger. Two
+    queries, however many partnerships."""
+    principal = access.principal_for(user)
+    school = School.objects.filter(pk=principal.school_id).first() if principal.school_id else None
+    partnerships = list(Partnership.objects.filter(pk__in=principal.partnership_ids).order_by("name"))
+    return {
+        "school": school,
+        "can_start_sef": school is not None and access.can_within(user, "manage_sef", school),
+        "partnership_links": [
+            {
+                "partnership": p,
+                "open_cycle": access.can_within(user, "open_review_cycle", p),
+                "ledger": access.can_within(user, "view_review_ledger", p),
+            }
+            for p in partnerships
+        ],
+    }
 
 
 def index_context(user: Any) -> dict[str, Any]:
@@ -25,4 +47,4 @@ def index_context(user: Any) -> dict[str, Any]:
         access.visible_to(user, ReviewCycle).select_related("partnership").order_by("-academic_year", "name")[:50]
     )
     frameworks = list(access.visible_to(user, Framework).filter(is_current=True).order_by("partnership_id", "name"))
-    return {"sefs": sefs, "reviews": reviews, "cycles": cycles, "frameworks": frameworks}
+    return {"sefs": sefs, "reviews": reviews, "cycles": cycles, "frameworks": frameworks, **_ways_in(user)}

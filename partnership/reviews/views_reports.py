@@ -144,6 +144,7 @@ def findings_page(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": not final and _can(request, "agree_findings", review),
         "can_respond": not final and _can(request, "respond", review),
         "can_follow_up": _can(request, "follow_up", review),
+        "sees_visit": access.can(request.user, "view", review),
         "crumbs": _crumbs(review)[:-1] + [(f"Peer review of {review.school.name}", "")],
     }
     return render(request, "reviews/reports/findings.html", context)
