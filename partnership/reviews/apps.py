@@ -8,8 +8,11 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.reviews import demo, policy
+        from partnership.reviews import demo, policy, selectors
 
         policy.register()
         registry.register_nav(registry.NavItem("Reviews", "reviews:index", "reviews", order=75))
+        registry.register_home_panel(
+            registry.HomePanel("reviews", "reviews/_home_reviews.html", selectors.home_reviews, order=25)
+        )
         registry.register_demo(registry.DemoLoader("reviews", demo.demo_outcome, 50))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F, Q
+from django.utils import timezone
+
 from partnership.core import access
 from partnership.directory.models import Partnership, School
 from partnership.reviews.models import Framework, Review, ReviewCycle, SelfEvaluation
@@ -48,3 +51,26 @@ def index_context(user: Any) -> dict[str, Any]:
     )
     frameworks = list(access.visible_to(user, Framework).filter(is_current=True).order_by("partnership_id", "name"))
     return {"sefs": sefs, "reviews": reviews, "cycles": cycles, "frameworks": frameworks, **_ways_in(user)}
+
+
+def home_reviews(request: Any) -> dict[str, Any] | None:
+    """The home page's panel: peer reviews the person is on the team of, or of their school, whose
+    visit is coming up or not yet dated (no card for people with none). One query."""
+    user = request.user
+    principal = access.principal_for(user)
+    today = timezone.localdate()
+    reviews = list(
+        access.visible_to(user, Review)
+        .filter(Q(team__person=user) | Q(school_id=principal.school_id or 0))
+        .filter(
+            Q(visit_starts_on__gte=today) | Q(visit_starts_on__isnull=True), cycle__status=ReviewCycle.Status.ACCEPTED
+        )
+        .select_related("school", "cycle")
+        .distinct()
+        .order_by(F("visit_starts_on").asc(nulls_last=True), "school__name")[:5]
+    )
+    if not reviews:
+        return None
+    for review in reviews:
+        review.is_own_school = review.school_id == principal.school_id  # type: ignore[attr-defined]
+    return {"reviews": reviews}

@@ -80,3 +80,20 @@ def test_the_front_page_does_not_grow_with_partnerships_schools_or_reviews(clien
         factories.sef(school, by=world["coordinator"], sharing="partnership")
         factories.cycle(world.home, by=world["coordinator"], name=f"Extra cycle {n}")
     assert queries() == small
+
+
+def test_the_home_page_shows_the_coming_reviews_to_the_team_and_the_school_only(client, world):
+    cycle = factories.cycle(world.home, by=world["coordinator"], status="accepted")
+    review = factories.review(cycle, world.own, team=[world["partner_head"]])
+    factories.review(cycle, world.partner, team=[world["head"]], visit_starts_on=None, visit_ends_on=None)
+    done = factories.review(factories.cycle(world.home, by=world["coordinator"], status="accepted", name="Last"),
+                            world.own, team=[world["partner_head"]], days_ahead=-60)  # fmt: skip
+    client.force_login(world["partner_head"])
+    html = client.get("/").content.decode()
+    assert f'href="/reviews/review/{review.pk}/">Reviewing Own Primary' in html
+    assert "Your school's review" in html and "Visit not dated yet" in html
+    assert f"/reviews/review/{done.pk}/" not in html  # its visit is over
+    client.force_login(world["outside_head"])
+    assert "Your peer reviews" not in client.get("/").content.decode()
+    client.force_login(world["coordinator"])
+    assert "Your peer reviews" not in client.get("/").content.decode()  # coordinators use the cycle page
