@@ -22,6 +22,7 @@ LAYERS = {
     "meetings": 4,
     "outcomes": 4,
     "reviews": 4,
+    "moderation": 4,
     "api": 5,
     "home": 5,
 }
