@@ -156,18 +156,50 @@ def _check(session: _Session, per_script: int, cross_school_every: int | None) -
                 f"(not compared with it before, and with a judge from neither school), but each script "
                 f"should appear in {per_script} comparisons; ask for fewer comparisons per script."
             )
-    if cross_school_every:
-        pairs = math.ceil(s.n * per_script / 2)
-        least_load = pairs // len(s.judges)
-        if least_load >= cross_school_every:
-            for j, judge in enumerate(s.judges):
-                schools = set(s.school[s.sees(j)].tolist())
-                if len(schools) < 2:
-                    only = f"school {s.school_name[schools.pop()]}" if schools else "no school"
-                    raise PairingInfeasible(
-                        f"judge {judge.id} must have every {cross_school_every}th pair from two different "
-                        f"schools other than their own, but the only scripts they may see are from {only}."
-                    )
+    total = math.ceil(s.n * per_script / 2)
+    open_pairs = judged & ~s.done
+    available = int(np.triu(open_pairs).sum())
+    if available < total:
+        raise PairingInfeasible(
+            f"{_plural(s.n, 'script')} with {per_script} comparisons each need {_plural(total, 'pair')}, but only "
+            f"{_plural(available, 'pair')} of scripts are left that have not been compared before and that "
+            "some judge may see; ask for fewer comparisons per script."
+        )
+    least_load = total // len(s.judges)
+    least_cross = least_load // cross_school_every if cross_school_every else 0
+    other_school = s.school[:, None] != s.school[None, :]
+    for j, judge in enumerate(s.judges):
+        sees = s.sees(j)
+        mine = np.triu(sees[:, None] & sees[None, :] & ~s.done)
+        if int(mine.sum()) < least_load:
+            raise PairingInfeasible(
+                f"judge {judge.id} should judge {_plural(least_load, 'pair')} (an even share), but only "
+                f"{_plural(int(mine.sum()), 'pair')} of scripts not from their school are left to compare; "
+                "ask for fewer comparisons per script, or add scripts from other schools."
+            )
+        if least_cross:
+            schools = set(s.school[sees].tolist())
+            if len(schools) < 2:
+                only = f"school {s.school_name[schools.pop()]}" if schools else "no school"
+                raise PairingInfeasible(
+                    f"judge {judge.id} must have {_every(cross_school_every)} from two different schools other "
+                    f"than their own, but the only scripts they may see are from {only}."
+                )
+            cross = int((mine & other_school).sum())
+            if cross < least_cross:
+                raise PairingInfeasible(
+                    f"judge {judge.id} must have {_every(cross_school_every)} from two different schools other "
+                    f"than their own ({least_cross} in all), but only {_plural(cross, 'such pair')} "
+                    "is left to compare."
+                )
+
+
+def _every(n: int | None) -> str:
+    """'every pair', 'every 2nd pair', 'every 5th pair'."""
+    if n == 1:
+        return "every pair"
+    suffix = "th" if n is None or 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"every {n}{suffix} pair"
 
 
 def _attempt(
@@ -278,7 +310,7 @@ def generate_pairs(
                 Pairing(session.judges[j].id, ids[b], ids[a]) if flip else Pairing(session.judges[j].id, ids[a], ids[b])
                 for (j, a, b), flip in zip(found, flips, strict=True)
             ]
-    rule = f", every {cross_school_every}th pair from two schools" if cross_school_every else ""
+    rule = f", {_every(cross_school_every)} from two schools" if cross_school_every else ""
     raise PairingInfeasible(
         f"no pairing found for {_plural(session.n, 'script')} and {_plural(len(session.judges), 'judge')} "
         f"with {per_script} comparisons per script (no repeats, no judge seeing their own school's scripts{rule}); "
