@@ -110,6 +110,7 @@ class _Session:
             [-1 if j.school_id is None else codes.setdefault(j.school_id, len(codes)) for j in self.judges],
             dtype=np.int64,
         )
+        self.code = codes
         self.school_name = {code: school for school, code in codes.items()}
         self.done = np.zeros((self.n, self.n), dtype=bool)
         np.fill_diagonal(self.done, True)
@@ -157,8 +158,7 @@ def _check(session: _Session, per_script: int, cross_school_every: int | None) -
                 f"should appear in {per_script} comparisons; ask for fewer comparisons per script."
             )
     total = math.ceil(s.n * per_script / 2)
-    open_pairs = judged & ~s.done
-    available = int(np.triu(open_pairs).sum())
+    available = int(np.triu(judged & ~s.done).sum())
     if available < total:
         raise PairingInfeasible(
             f"{_plural(s.n, 'script')} with {per_script} comparisons each need {_plural(total, 'pair')}, but only "
@@ -167,31 +167,42 @@ def _check(session: _Session, per_script: int, cross_school_every: int | None) -
         )
     least_load = total // len(s.judges)
     least_cross = least_load // cross_school_every if cross_school_every else 0
-    other_school = s.school[:, None] != s.school[None, :]
-    for j, judge in enumerate(s.judges):
-        sees = s.sees(j)
-        mine = np.triu(sees[:, None] & sees[None, :] & ~s.done)
-        if int(mine.sum()) < least_load:
+    done_a, done_b = np.nonzero(np.triu(s.done, 1))  # pairs compared before (usually few)
+    for code in np.unique(s.judge_school).tolist():  # judges at one school share the counts
+        sees = s.school != code
+        by_school = np.bincount(s.school[sees])
+        done_seen = sees[done_a] & sees[done_b]
+        left = _pairs_of(int(sees.sum())) - int(done_seen.sum())
+        left_cross = (
+            left
+            - sum(_pairs_of(int(m)) for m in by_school)
+            + int((done_seen & (s.school[done_a] == s.school[done_b])).sum())
+        )
+        judge = next(j for j in s.judges if (-1 if j.school_id is None else s.code[j.school_id]) == code)
+        if left < least_load:
             raise PairingInfeasible(
                 f"judge {judge.id} should judge {_plural(least_load, 'pair')} (an even share), but only "
-                f"{_plural(int(mine.sum()), 'pair')} of scripts not from their school are left to compare; "
+                f"{_plural(left, 'pair')} of scripts not from their school are left to compare; "
                 "ask for fewer comparisons per script, or add scripts from other schools."
             )
         if least_cross:
-            schools = set(s.school[sees].tolist())
+            schools = np.flatnonzero(by_school).tolist()
             if len(schools) < 2:
-                only = f"school {s.school_name[schools.pop()]}" if schools else "no school"
+                only = f"school {s.school_name[schools[0]]}" if schools else "no school"
                 raise PairingInfeasible(
                     f"judge {judge.id} must have {_every(cross_school_every)} from two different schools other "
                     f"than their own, but the only scripts they may see are from {only}."
                 )
-            cross = int((mine & other_school).sum())
-            if cross < least_cross:
+            if left_cross < least_cross:
                 raise PairingInfeasible(
                     f"judge {judge.id} must have {_every(cross_school_every)} from two different schools other "
-                    f"than their own ({least_cross} in all), but only {_plural(cross, 'such pair')} "
+                    f"than their own ({least_cross} in all), but only {_plural(left_cross, 'such pair')} "
                     "is left to compare."
                 )
+
+
+def _pairs_of(m: int) -> int:
+    return m * (m - 1) // 2
 
 
 def _every(n: int | None) -> str:
@@ -215,10 +226,17 @@ def _attempt(
     cap = per_script + 1
     for _ in range(total):
         open_judges = np.flatnonzero(load == load.min())
-        seen_by_open = sees[open_judges].any(axis=0) & (counts < cap)
-        order = np.lexsort((rng.random(n), counts))
+        open_schools = np.unique(s.judge_school[open_judges])
+        key = counts + rng.random(n)  # least compared first, ties at random
+        key[counts >= cap] = np.inf
+        if open_schools.size == 1:  # every judge still to be served this round is at one school
+            key[s.school == open_schools[0]] = np.inf
         found = None
-        for a in order[seen_by_open[order]]:
+        while True:
+            a = int(np.argmin(key))
+            if key[a] == np.inf:
+                break
+            key[a] = np.inf
             judges_for_a = open_judges[sees[open_judges, a]]
             for j in rng.permutation(judges_for_a):
                 mask = sees[j] & ~done[a] & (counts < cap)
