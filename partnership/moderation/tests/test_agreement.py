@@ -220,3 +220,26 @@ def test_describe_group():
     )
     (small,) = agreement_summary(rows[:2], by=(), labels=KS2)
     assert describe_group(small) == "2 samples: too few to judge agreement (at least 5 are needed)."
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C"]), st.sampled_from([2, 6]), st.sampled_from(KS2), st.sampled_from(KS2)
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from([None, "linear", "quadratic"]),
+)
+def test_summary_matches_sklearn_per_group(rows, weights):
+    out = agreement_summary(rows, by=("school", "year"), labels=KS2, weights=weights)
+    assert sum(g.n for g in out) == len(rows)
+    for g in out:
+        pairs = [(t, m) for s, y, t, m in rows if (s, y) == (g.keys["school"], g.keys["year"])]
+        assert g.n == len(pairs) and g.too_few == (len(pairs) < 5)
+        assert g.exact + g.generous + g.harsh == pytest.approx(1.0)
+        assert g.generous == pytest.approx(sum(KS2.index(t) > KS2.index(m) for t, m in pairs) / len(pairs))
+        if len({c for p in pairs for c in p}) > 1:
+            assert g.kappa == pytest.approx(sklearn_kappa(pairs, KS2, weights), abs=1e-9)
