@@ -57,6 +57,7 @@ DIRECT_SOLVE_MAX = 500  # free scripts up to which a Newton step is a sparse LU 
 EXACT_SE_MAX = 2500  # scripts up to which standard errors are exact (a dense pseudo-inverse)
 MAX_ITER = 100
 TOL = 1e-10  # Newton stops when no score moves by more than this
+RIDGE = 1e-6  # the eps method's safeguard penalty, RIDGE / 2 * sum of squared scores
 
 
 class BTNotEstimable(ValueError):
@@ -161,8 +162,15 @@ def _laplacian(pairs: npt.NDArray[np.int64], weights: npt.NDArray[np.float64], n
     return sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
 
 
-def _loglik(theta: npt.NDArray[np.float64], target: npt.NDArray[np.float64], pairs: npt.NDArray[np.int64]) -> float:
-    return float(target @ theta - np.logaddexp(theta[pairs[:, 0]], theta[pairs[:, 1]]).sum())
+def _loglik(
+    theta: npt.NDArray[np.float64],
+    target: npt.NDArray[np.float64],
+    pairs: npt.NDArray[np.int64],
+    ridge: float,
+    is_anchor: npt.NDArray[np.bool_],
+) -> float:
+    penalty = 0.5 * ridge * float(np.sum(np.where(is_anchor, 0.0, theta) ** 2))
+    return float(target @ theta - np.logaddexp(theta[pairs[:, 0]], theta[pairs[:, 1]]).sum()) - penalty
 
 
 def fit_bradley_terry(
@@ -218,8 +226,13 @@ def fit_bradley_terry(
     first_of = np.full(n_comp, -1)
     for i in range(n - 1, -1, -1):
         first_of[comp[i]] = i
-    for c in np.flatnonzero(~anchored_comp):
-        grounded[first_of[c]] = True
+    # eps: a vanishing ridge (RIDGE) keeps the adjusted likelihood bounded even where the
+    # adjustment alone does not (a group that never lost to the rest can still run off); its
+    # Hessian is then non-singular, so nothing is grounded
+    ridge = RIDGE if method == "eps" else 0.0
+    if ridge == 0.0:
+        for c in np.flatnonzero(~anchored_comp):
+            grounded[first_of[c]] = True
     solve = np.flatnonzero(~grounded & judged)
     centred = ~anchored_comp[comp]  # scripts whose part keeps the mean-0 rule
     comp_size = np.bincount(comp, minlength=n_comp).astype(np.float64)
@@ -233,16 +246,16 @@ def fit_bradley_terry(
         theta[k] = value
     converged = len(solve) == 0
     iterations = 0
-    current = _loglik(theta, target, pairs)
+    current = _loglik(theta, target, pairs, ridge, is_anchor)
     while not converged and iterations < max_iter:
         iterations += 1
         p = expit(theta[pairs[:, 0]] - theta[pairs[:, 1]])
         expected = np.bincount(pairs[:, 0], weights=p, minlength=n) + np.bincount(
             pairs[:, 1], weights=1 - p, minlength=n
         )
-        gradient = centre(target - expected)
+        gradient = centre(target - expected - ridge * np.where(is_anchor, 0.0, theta))
         lap = _laplacian(pairs, p * (1 - p), n)
-        sub = lap[solve][:, solve].tocsc()
+        sub = (lap[solve][:, solve] + ridge * sp.eye(len(solve))).tocsc()
         rhs = gradient[solve]
         if len(solve) <= DIRECT_SOLVE_MAX:
             step_sub = np.atleast_1d(spsolve(sub, rhs))
@@ -258,7 +271,7 @@ def fit_bradley_terry(
         size = 1.0
         while True:  # backtracking: the log-likelihood is concave, a short enough step raises it
             candidate = theta + size * step
-            value = _loglik(candidate, target, pairs)
+            value = _loglik(candidate, target, pairs, ridge, is_anchor)
             if value >= current - 1e-12 * max(1.0, abs(current)) or size < 1e-8:
                 break
             size /= 2
