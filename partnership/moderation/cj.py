@@ -34,7 +34,7 @@ exp(θi) / (exp(θi) + exp(θj)); the θ are logit scores.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,7 +60,7 @@ TOL = 1e-10  # Newton stops when no score moves by more than this
 RIDGE = 1e-6  # the eps method's safeguard penalty, RIDGE / 2 * sum of squared scores
 
 
-class BTNotEstimable(ValueError):
+class BTNotEstimable(ValueError):  # noqa: N818 (the name the interface gives)
     """The maximum-likelihood scale does not exist for these comparisons (the message says why)."""
 
 
@@ -111,9 +111,9 @@ def _as_pairs(comparisons: Sequence[tuple[int, int]] | npt.ArrayLike, n_items: i
     return pairs
 
 
-def _names(items: Sequence[int]) -> str:
-    items = sorted(int(i) for i in items)
-    shown = [str(i) for i in items[:10]] + ([f"{len(items) - 10} more"] if len(items) > 10 else [])
+def _names(items: Iterable[int] | npt.NDArray[np.int64]) -> str:
+    ordered = sorted(int(i) for i in items)
+    shown = [str(i) for i in ordered[:10]] + ([f"{len(ordered) - 10} more"] if len(ordered) > 10 else [])
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
@@ -145,9 +145,13 @@ def _check_estimable(pairs: npt.NDArray[np.int64], n_items: int) -> None:
         elif not lost_outside[part] and not won_outside[part]:
             problems.append(f"{who} were never compared with any script outside their group")
         elif not lost_outside[part]:
-            problems.append(f"{who} won every comparison" if single else f"{who} never lost to any script outside their group")
+            problems.append(
+                f"{who} won every comparison" if single else f"{who} never lost to any script outside their group"
+            )
         elif not won_outside[part]:
-            problems.append(f"{who} lost every comparison" if single else f"{who} never beat any script outside their group")
+            problems.append(
+                f"{who} lost every comparison" if single else f"{who} never beat any script outside their group"
+            )
     shown = problems[:10] + ([f"and {len(problems) - 10} more groups"] if len(problems) > 10 else [])
     raise BTNotEstimable(
         "no maximum-likelihood scale exists: " + "; ".join(shown) + ' (method="eps" gives finite scores)'
@@ -322,7 +326,9 @@ def _check_estimable_anchored(pairs: npt.NDArray[np.int64], n: int, anchored: se
     try:
         _check_estimable(index[merged[keep]], len(present))
     except BTNotEstimable as error:
-        raise BTNotEstimable(str(error).replace(f"script {np.flatnonzero(present == root)[0]}", "the anchors")) from None
+        raise BTNotEstimable(
+            str(error).replace(f"script {np.flatnonzero(present == root)[0]}", "the anchors")
+        ) from None
 
 
 def _variances_exact(

@@ -21,9 +21,7 @@ def balanced_pairs(n: int, rounds: int, rng: np.random.Generator) -> npt.NDArray
     return np.concatenate([rng.permutation(n)[: n - n % 2].reshape(-1, 2) for _ in range(rounds)])
 
 
-def simulate(
-    theta: npt.NDArray[np.float64], rounds: int, rng: np.random.Generator
-) -> npt.NDArray[np.int64]:
+def simulate(theta: npt.NDArray[np.float64], rounds: int, rng: np.random.Generator) -> npt.NDArray[np.int64]:
     pairs = balanced_pairs(len(theta), rounds, rng)
     first_wins = rng.random(len(pairs)) < 1 / (1 + np.exp(-(theta[pairs[:, 0]] - theta[pairs[:, 1]])))
     return np.where(first_wins[:, None], pairs, pairs[:, ::-1])
@@ -34,9 +32,7 @@ def citations_pairs() -> list[tuple[int, int]]:
     # 2002) p. 448 and the R package BradleyTerry2's `citations` data (data/citations.R): rows the
     # cited journal (the winner), columns the citing one, journals Biometrika, Comm Statist, JASA,
     # JRSS-B. Self-citations (the diagonal) are not comparisons.
-    counts = np.array(
-        [[714, 730, 498, 221], [33, 425, 68, 17], [320, 813, 1072, 142], [284, 276, 325, 188]]
-    )
+    counts = np.array([[714, 730, 498, 221], [33, 425, 68, 17], [320, 813, 1072, 142], [284, 276, 325, 188]])
     return [(i, j) for i in range(4) for j in range(4) if i != j for _ in range(counts[i, j])]
 
 
@@ -62,7 +58,9 @@ def strongly_connected_data(n: int, rounds: int, sd: float, seed: int) -> npt.ND
             continue
 
 
-@pytest.mark.parametrize(("n", "rounds", "sd", "seed"), [(10, 6, 1.0, 1), (40, 10, 1.0, 2), (150, 16, 1.0, 3), (600, 20, 1.0, 4)])
+@pytest.mark.parametrize(
+    ("n", "rounds", "sd", "seed"), [(10, 6, 1.0, 1), (40, 10, 1.0, 2), (150, 16, 1.0, 3), (600, 20, 1.0, 4)]
+)
 def test_ml_agrees_with_choix(n, rounds, sd, seed):
     data = strongly_connected_data(n, rounds, sd, seed)
     fit = fit_bradley_terry(data, n, method="ml")
@@ -149,7 +147,11 @@ def test_relabelling_reordering_and_swapping(case, rnd):
             + [(3, 5)],
             ["scripts 4 and 7 never beat any script outside their group"],
         ),
-        (4, [(0, 1), (1, 0), (2, 3), (3, 2)], ["scripts 0 and 1 were never compared", "scripts 2 and 3 were never compared"]),
+        (
+            4,
+            [(0, 1), (1, 0), (2, 3), (3, 2)],
+            ["scripts 0 and 1 were never compared", "scripts 2 and 3 were never compared"],
+        ),
         (3, [(0, 1), (1, 0)], ["script 2 has no comparisons"]),
     ],
 )
