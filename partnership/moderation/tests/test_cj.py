@@ -292,3 +292,34 @@ def test_large_session_fits_and_converges():
     assert fit.converged and fit.se_method == "approx"
     assert np.all(np.isfinite(fit.scores)) and abs(fit.scores.mean()) < 1e-9
     assert 0.5 < fit.ssr < 0.8  # about 10 comparisons per script (Verhavert et al. 2019: ~0.7)
+
+
+def test_ml_with_anchors_needs_every_free_script_pinned_both_ways():
+    # script 2 beat both anchors and was never beaten: no finite estimate even with anchors
+    data = [(2, 0), (2, 1), (0, 1), (1, 0), (3, 0), (0, 3)]
+    with pytest.raises(BTNotEstimable, match="won every comparison"):
+        fit_bradley_terry(data, 4, method="ml", anchors={0: 0.0, 1: 0.5})
+    fit = fit_bradley_terry(data, 4, method="eps", anchors={0: 0.0, 1: 0.5})
+    assert np.all(np.isfinite(fit.scores)) and fit.scores[2] > fit.scores[1]
+    assert fit.scores[0] == 0.0 and fit.scores[1] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("data", "n", "message"),
+    [
+        ([(0, 3)], 3, "between 0 and 2"),
+        ([(1, 1)], 3, "itself"),
+        ([(0, 1, 2)], 3, "pairs"),
+    ],
+)
+def test_bad_input_is_refused(data, n, message):
+    with pytest.raises(ValueError, match=message):
+        fit_bradley_terry(data, n)
+
+
+def test_no_comparisons_gives_zero_scores_and_infinite_errors():
+    fit = fit_bradley_terry([], 3)
+    assert fit.converged and np.all(fit.scores == 0) and np.all(np.isinf(fit.standard_errors))
+    assert fit.ssr == 0.0
+    with pytest.raises(BTNotEstimable, match="has no comparisons"):
+        fit_bradley_terry([], 3, method="ml")
