@@ -44,6 +44,8 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import cg, spsolve
 from scipy.special import expit
 
+from partnership.moderation.pairing import generate_pairs  # noqa: F401  (the pairing generator, with the engine)
+
 __all__ = [
     "BTFit",
     "BTNotEstimable",
