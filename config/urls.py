@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/", include("partnership.plans.urls")),
     path("outcomes/", include("partnership.outcomes.urls")),
     path("reviews/", include("partnership.reviews.urls")),
+    path("moderation/", include("partnership.moderation.urls")),
     path("calendar/<str:token>.ics", meetings_views.calendar_feed, name="calendar_feed"),
     path("actions/", include("partnership.actions.urls")),
     path("api/", include("partnership.api.urls")),

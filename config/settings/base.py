@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "partnership.meetings",
     "partnership.outcomes",
     "partnership.reviews",
+    "partnership.moderation",
     "partnership.api",
     "partnership.home",
 ]

@@ -30,8 +30,9 @@ def test_every_scope_and_rule_names_a_real_model():
         apps.get_model(label)
 
 
-def test_pupil_level_models_are_the_outcomes_pupil_rows():
+def test_pupil_level_models_are_the_outcomes_pupil_rows_and_the_moderation_samples_pupil():
     assert access.PUPIL_LEVEL_MODELS == {
+        "moderation.sampleidentity",
         "outcomes.pupil",
         "outcomes.pupilyear",
         "outcomes.result",

@@ -28,7 +28,7 @@ def test_the_apps_declare_their_panels_navigation_and_demo_data():
         "right": ["networks", "meetings", "reviews", "actions"],
     }
     assert [n.label for n in registry.NAVIGATION] == [
-        "Home", "Partnerships", "Schools", "People", "Networks", "Meetings", "Plans", "Outcomes", "Reviews", "Actions",
+        "Home", "Partnerships", "Schools", "People", "Networks", "Meetings", "Plans", "Outcomes", "Reviews", "Moderation", "Actions",
     ]  # fmt: skip
     assert [d.name for d in registry.DEMO_LOADERS] == ["directory", "plans", "meetings", "outcomes", "reviews"]
 

@@ -1,0 +1,34 @@
+"""Read-side queries for moderation and comparative judgement. Every list goes through the access policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnership.core import access
+from partnership.directory.models import Partnership
+from partnership.moderation.models import CJSession, ModerationSession
+
+
+def index_context(user: Any) -> dict[str, Any]:
+    """The front page: the sessions of this person's partnerships (latest first), the CJ sessions,
+    and what they may start. A fixed number of queries, however many partnerships or sessions."""
+    principal = access.principal_for(user)
+    partnerships = list(Partnership.objects.filter(pk__in=principal.partnership_ids).order_by("name"))
+    sessions = list(
+        access.visible_to(user, ModerationSession)
+        .select_related("partnership", "host_school")
+        .order_by("-date", "pk")[:100]
+    )
+    cj_sessions = list(access.visible_to(user, CJSession).select_related("partnership").order_by("-created_at")[:50])
+    return {
+        "sessions": sessions,
+        "cj_sessions": cj_sessions,
+        "partnership_links": [
+            {
+                "partnership": p,
+                "run_moderation": access.can_within(user, "run_moderation", p),
+                "run_cj": access.can_within(user, "run_cj", p),
+            }
+            for p in partnerships
+        ],
+    }
