@@ -321,6 +321,8 @@ class CJScript(models.Model):
         help_text="The earlier session's script whose score this anchor keeps.",
     )  # fmt: skip
     boundary = models.CharField(max_length=3, choices=Boundary.choices, blank=True, default="")
+    score = models.FloatField(null=True, blank=True, help_text="Logit score kept when the session closes.")
+    standard_error = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "position"]

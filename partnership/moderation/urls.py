@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from partnership.moderation import views
+from partnership.moderation import urls_cj, urls_samples, views
 
 app_name = "moderation"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    *urls_samples.urlpatterns,
+    *urls_cj.urlpatterns,
 ]
