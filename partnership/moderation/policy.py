@@ -133,6 +133,19 @@ def _runs_moderation(p: Principal, partnership: Any) -> bool:
     return partnership.pk in p.coordinates or (partnership.pk in p.school_partnerships and p.is_school_leader)
 
 
+def _sees_agreement(p: Principal, partnership: Any) -> bool:
+    return partnership.pk in p.coordinates or partnership.pk in p.advises or member_staff(p, partnership.pk)
+
+
+def _sees_school_agreement(p: Principal, school: Any) -> bool:
+    if _staff_school(p) == school.pk:
+        return True
+    from partnership.directory.models import Membership
+
+    ids = p.coordinates | p.advises
+    return bool(ids) and Membership.objects.current().filter(school_id=school.pk, partnership_id__in=ids).exists()
+
+
 def register() -> None:
     access.register(
         "directory.partnership",
@@ -140,11 +153,21 @@ def register() -> None:
         rules={
             "run_moderation": _runs_moderation,
             "run_cj": lambda p, o: o.pk in p.coordinates,
+            "view_moderation_agreement": _sees_agreement,
         },
         view="as Partnership",
         act="`run_moderation` (set up a moderation or standardisation session): its coordinators and member "
         "schools' headteachers and senior leaders; `run_cj` (set up a comparative-judgement session): its "
-        "coordinators",
+        "coordinators; `view_moderation_agreement` (agreement figures, other schools pooled unless named): its "
+        "coordinators, advisers and member schools' staff",
+    )
+    access.register(
+        "directory.school",
+        name="School (moderation)",
+        rules={"view_school_agreement": _sees_school_agreement},
+        view="as School",
+        act="`view_school_agreement` (the school's agreement by year group and subject): its staff and the "
+        "coordinators and advisers of its partnerships",
     )
     access.register(
         "moderation.moderationsession",
