@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from partnership.core import access
-from partnership.directory.models import Partnership
+from partnership.directory.models import Partnership, School
 from partnership.moderation.models import CJSession, ModerationSession
 
 
@@ -19,6 +19,7 @@ def index_context(user: Any) -> dict[str, Any]:
         .select_related("partnership", "host_school")
         .order_by("-date", "pk")[:100]
     )
+    school = School.objects.filter(pk=principal.school_id).first() if principal.school_id else None
     cj_sessions = list(access.visible_to(user, CJSession).select_related("partnership").order_by("-created_at")[:50])
     return {
         "sessions": sessions,
@@ -28,7 +29,10 @@ def index_context(user: Any) -> dict[str, Any]:
                 "partnership": p,
                 "run_moderation": access.can_within(user, "run_moderation", p),
                 "run_cj": access.can_within(user, "run_cj", p),
+                "agreement": access.can_within(user, "view_moderation_agreement", p),
             }
             for p in partnerships
         ],
+        "school": school,
+        "school_agreement": school is not None and access.can_within(user, "view_school_agreement", school),
     }

@@ -29,7 +29,7 @@ from partnership.moderation.forms_samples import (
     StatusForm,
 )
 from partnership.moderation.models import Attendance, Exemplar, ModerationSession, Moderator, Sample, SampleFile
-from partnership.moderation.scales import KS2_WRITING_STATEMENTS, MAX_PIECES, has_evidence_grid
+from partnership.moderation.scales import KS2_WRITING_STATEMENTS, MAX_PIECES, grid_standard, has_evidence_grid
 
 PUPIL_VIEW = "view_pupils"
 
@@ -284,6 +284,21 @@ def _grid_context(session: ModerationSession, pieces: list[str], grid: dict[str,
     }
 
 
+def _read_grid(sample: Sample) -> dict[str, Any]:
+    if not has_evidence_grid(sample.session.subject, sample.session.year_group):
+        return {"has_grid": False}
+    pieces, grid = list(sample.pieces), dict(sample.grid)
+    return {
+        "has_grid": True,
+        "piece_titles": pieces,
+        "read_rows": [
+            {"statement": s, "ticks": [i in grid.get(s.key, []) for i in range(len(pieces))]}
+            for s in KS2_WRITING_STATEMENTS
+        ],
+        "grid_suggests": grid_standard(grid, len(pieces)),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sample_submit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -353,7 +368,7 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": sample.session,
             "judgement_form": judgement_form,
             "exemplar_form": ExemplarForm() if context["can_offer_exemplar"] else None,
-            **_grid_context(sample.session, list(sample.pieces), dict(sample.grid)),
+            **_read_grid(sample),
             "crumbs": _session_crumbs(sample.session, (f"Sample {sample.code}", "")),
         },
     )
