@@ -94,6 +94,8 @@ def sample_context(user: Any, sample: Sample) -> dict[str, Any]:
         .select_related("moderator")
         .order_by("created_at")
     )
+    for judgement in judgements:
+        judgement.sample = sample  # for `agrees`, without a query per judgement
     all_judgements = list(sample.judgements.all()) if judgements else []
     exemplar = Exemplar.objects.filter(sample=sample).first()
     can_moderate = access.can(user, "moderate", sample) and sample.session.status != ModerationSession.Status.CLOSED
