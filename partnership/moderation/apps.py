@@ -8,7 +8,8 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.moderation import policy
+        from partnership.moderation import demo, policy
 
         policy.register()
         registry.register_nav(registry.NavItem("Moderation", "moderation:index", "moderation", order=78))
+        registry.register_demo(registry.DemoLoader("moderation", demo.demo_outcome, 60))
