@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import io
 import random
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
