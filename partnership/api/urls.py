@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from partnership.api import actions, meetings, outcomes, plans, reviews, views
+from partnership.api import actions, meetings, moderation, outcomes, plans, reviews, views
 
 router = DefaultRouter()
 router.register("partnerships", views.PartnershipViewSet, basename="partnership")
@@ -24,6 +24,12 @@ router.register("reviews", reviews.ReviewViewSet, basename="review")
 router.register("review-findings", reviews.FindingViewSet, basename="review-finding")
 router.register("review-judgements", reviews.AreaJudgementViewSet, basename="review-judgement")
 router.register("review-reports", reviews.ReviewReportViewSet, basename="review-report")
+router.register("moderation-sessions", moderation.ModerationSessionViewSet, basename="moderation-session")
+router.register("moderation-samples", moderation.SampleViewSet, basename="moderation-sample")
+router.register("moderation-judgements", moderation.ModeratorJudgementViewSet, basename="moderation-judgement")
+router.register("moderation-exemplars", moderation.ExemplarViewSet, basename="moderation-exemplar")
+router.register("cj-sessions", moderation.CJSessionViewSet, basename="cj-session")
+router.register("cj-judgements", moderation.CJJudgementViewSet, basename="cj-judgement")
 router.register(r"schools/(?P<slug>[^/.]+)/pupils", outcomes.SchoolPupilViewSet, basename="school-pupil")
 
 urlpatterns = [

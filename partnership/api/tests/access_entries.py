@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from partnership.api.tests.access_moderation import ENTRIES as MODERATION_ENTRIES
 from partnership.core.tests.matrix import (
     API,
     OBJECT,
@@ -116,3 +117,6 @@ ENTRIES: dict[str, Entry] = {
     "v1:school-pupil-list": obj("v1:school-pupil-list", school_slug, VIEW_PUPILS, anonymous=API),
     "v1:school-pupil-detail": obj("v1:school-pupil-detail", pupil_of_school, VIEW_PUPILS, anonymous=API),
 }
+
+# Moderation and comparative judgement (their objects are built in access_moderation.py).
+ENTRIES.update(MODERATION_ENTRIES)
