@@ -249,7 +249,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "School partnership API",
-    "DESCRIPTION": "Read the partnerships, schools, people, networks, actions, outcomes, plans and meetings "
+    "DESCRIPTION": "Read the partnerships, schools, people, networks, actions, outcomes, plans, meetings, reviews and "
+    "moderation (sessions, pseudonymised samples, judgements, comparative-judgement scales) "
     "you are allowed to see. "
     "Authenticate with `Authorization: Token <key>`; make a key on your account page (Your account, "
     "API tokens) or with `manage.py create_api_token`. Keys expire.",
@@ -263,6 +264,8 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "partnership.actions.models.Action.Status",
         "MeetingStatusEnum": "partnership.meetings.models.Meeting.Status",
         "AttendanceStatusEnum": "partnership.meetings.models.Attendance.Status",
+        "ModerationSubjectEnum": "partnership.moderation.scales.SUBJECTS",
+        "ModerationJudgementEnum": "partnership.moderation.models.JUDGEMENT_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

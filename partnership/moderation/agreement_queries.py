@@ -79,7 +79,7 @@ def _table(rows: list[tuple[Any, ...]], by: str, label_of: Any) -> dict[str, Any
     for group in groups + overall:
         found.setdefault(group.keys["key"], {})[int(group.keys["year"])] = _cell(group)  # type: ignore[call-overload]
     keys = [k for k in found if k != "All"]
-    keys.sort(key=lambda k: (YEAR_ORDER.get(k, 99) if by == "year_group" else 0, str(label_of(k))))
+    keys.sort(key=lambda k: (YEAR_ORDER.get(str(k), 99) if by == "year_group" else 0, str(label_of(k))))
     lines = [Line(str(label_of(k)), [found[k].get(y) for y in years]) for k in keys]
     if rows:
         lines.append(Line("All samples", [found["All"].get(y) for y in years]))

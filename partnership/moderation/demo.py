@@ -157,7 +157,7 @@ def _load_partnership(partnership: Partnership, coordinator: User, today: dateti
     )  # fmt: skip
     for lead in leads[:3]:
         sessions.add_moderator(last, lead, actor=coordinator)
-    moderators = [m.person for m in last.moderators.select_related("person")]
+    moderators: list[User] = [m.person for m in last.moderators.select_related("person")]
     banked = False
     for school in juniors:
         for judgement in ("WTS", "EXS", "GDS"):
@@ -203,12 +203,12 @@ def _load_partnership(partnership: Partnership, coordinator: User, today: dateti
     )  # fmt: skip
     for index, school in enumerate(schools):
         for prefix in ("teacher", "maths-lead"):
-            person = _person(prefix, school)
-            if person is not None:
+            attendee = _person(prefix, school)
+            if attendee is not None:
                 status = (
                     Attendance.Status.APOLOGIES if index == 2 and prefix == "teacher" else Attendance.Status.PRESENT
                 )
-                sessions.record_attendance(standardisation, person, status, actor=coordinator)
+                sessions.record_attendance(standardisation, attendee, status, actor=coordinator)
     sessions.set_status(standardisation, ModerationSession.Status.CLOSED, actor=coordinator)
     made += 1
 

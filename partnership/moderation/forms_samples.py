@@ -44,7 +44,11 @@ class SessionForm(GovukErrorMessages, forms.Form):
     date = forms.DateField(label="Date", widget=DateInput)
     start_time = forms.TimeField(label="Start time (optional)", required=False, widget=TimeInput)
     venue = forms.CharField(label="Where (optional)", max_length=200, required=False)
-    host_school = forms.ModelChoiceField(label="Host school", queryset=None, empty_label="Choose a school")  # type: ignore[arg-type]
+    host_school: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label="Host school",
+        queryset=None,
+        empty_label="Choose a school",  # type: ignore[arg-type]
+    )
     sample_rule = forms.ChoiceField(label="What each school brings", choices=ModerationSession.SampleRule.choices)
     samples_due = forms.DateField(label="Samples due by (optional)", required=False, widget=DateInput)
     notes = forms.CharField(label="Notes for schools (optional)", required=False, widget=forms.Textarea)
@@ -116,7 +120,7 @@ class SampleForm(GovukErrorMessages, forms.Form):
     def __init__(self, *args: Any, session: ModerationSession, teachers: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.session = session
-        self.fields["teacher_judgement"].choices = [
+        self.fields["teacher_judgement"].choices = [  # type: ignore[attr-defined]
             ("", "Choose a judgement"),
             *[(code, f"{code}: {label}") for code, label in scale_for(session.subject, session.year_group)],
         ]
@@ -140,7 +144,7 @@ class JudgementForm(GovukErrorMessages, forms.Form):
 
     def __init__(self, *args: Any, session: ModerationSession, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["judgement"].choices = [
+        self.fields["judgement"].choices = [  # type: ignore[attr-defined]
             ("", "Choose a judgement"),
             *[(code, f"{code}: {label}") for code, label in scale_for(session.subject, session.year_group)],
         ]

@@ -5,7 +5,7 @@ is refused together, so nothing is saved from it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -47,7 +47,7 @@ def _open(session: ModerationSession) -> None:
 
 
 def clean_grid(
-    session: ModerationSession, pieces: Sequence[str], grid: dict[str, Sequence[int]]
+    session: ModerationSession, pieces: Sequence[str], grid: Mapping[str, Sequence[int]]
 ) -> tuple[list[str], dict[str, list[int]]]:
     """The titles of the pieces of work and the grid (statement key -> the pieces evidencing it),
     checked: at most MAX_PIECES titled pieces, known statements, pieces that exist."""
@@ -128,7 +128,7 @@ def submit_sample(
     selection: str = Sample.Selection.TEACHER_EXAMPLE,
     context: str = "",
     pieces: Sequence[str] = (),
-    grid: dict[str, Sequence[int]] | None = None,
+    grid: Mapping[str, Sequence[int]] | None = None,
     request: HttpRequest | None = None,
 ) -> Sample:
     """A school's sample: its pages, the teacher's judgement, the pupil (kept for the school only)."""
@@ -179,7 +179,7 @@ def update_sample(
     context: str = "",
     selection: str | None = None,
     pieces: Sequence[str] = (),
-    grid: dict[str, Sequence[int]] | None = None,
+    grid: Mapping[str, Sequence[int]] | None = None,
     request: HttpRequest | None = None,
 ) -> Sample:
     """Change what the school says about a sample. The teacher's judgement is fixed once a moderator

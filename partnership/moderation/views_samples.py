@@ -266,6 +266,8 @@ def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def _teachers(school_id: int | None) -> list[Any]:
     from partnership.accounts.models import User
 
+    if school_id is None:
+        return []
     return list(User.objects.filter(school_id=school_id, is_active=True).select_related("school").order_by("full_name"))
 
 
@@ -514,7 +516,7 @@ def exemplar_offer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Sample {sample.code} is in the exemplar bank.")
     else:
-        messages.error(request, next(iter(form.errors.values()))[0])
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
     return redirect("moderation:sample_detail", sample.pk)
 
 
