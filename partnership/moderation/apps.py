@@ -8,8 +8,11 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.moderation import demo, policy
+        from partnership.moderation import demo, policy, selectors
 
         policy.register()
         registry.register_nav(registry.NavItem("Moderation", "moderation:index", "moderation", order=78))
+        registry.register_home_panel(
+            registry.HomePanel("moderation", "moderation/_home_moderation.html", selectors.home_moderation, order=27)
+        )
         registry.register_demo(registry.DemoLoader("moderation", demo.demo_outcome, 60))

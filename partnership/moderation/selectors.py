@@ -36,3 +36,32 @@ def index_context(user: Any) -> dict[str, Any]:
         "school": school,
         "school_agreement": school is not None and access.can_within(user, "view_school_agreement", school),
     }
+
+
+def home_moderation(request: Any) -> dict[str, Any] | None:
+    """The home page's panel: the sessions this person moderates that are not closed, and the CJ
+    sessions they judge with pairs still to do (no card for people with neither). Two queries."""
+    from django.db.models import Count, Q
+
+    from partnership.moderation.models import CJJudge, Moderator
+
+    user = request.user
+    principal = access.principal_for(user)
+    places = list(
+        Moderator.objects.filter(person=user)
+        .exclude(session__status=ModerationSession.Status.CLOSED)
+        .exclude(session__partnership_id__in=principal.former_partnerships)
+        .select_related("session")
+        .order_by("session__date")[:5]
+    )
+    judging = list(
+        CJJudge.objects.filter(person=user, session__status=CJSession.Status.JUDGING)
+        .exclude(session__partnership_id__in=principal.former_partnerships)
+        .annotate(left=Count("pairs", filter=Q(pairs__chosen="")))
+        .filter(left__gt=0)
+        .select_related("session")
+        .order_by("session__created_at")[:5]
+    )
+    if not places and not judging:
+        return None
+    return {"sessions": [p.session for p in places], "judging": judging}

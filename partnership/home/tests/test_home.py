@@ -25,7 +25,7 @@ def test_the_apps_declare_their_panels_navigation_and_demo_data():
     columns = {side: [p.key for p in registry.HOME_PANELS if p.column == side] for side in ("left", "right")}
     assert columns == {
         "left": ["overview", "school", "school_work", "partnerships"],
-        "right": ["networks", "meetings", "reviews", "actions"],
+        "right": ["networks", "meetings", "reviews", "moderation", "actions"],
     }
     assert [n.label for n in registry.NAVIGATION] == [
         "Home", "Partnerships", "Schools", "People", "Networks", "Meetings", "Plans", "Outcomes", "Reviews", "Moderation", "Actions",
