@@ -45,7 +45,8 @@ random pairs.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +91,9 @@ def _plural(count: int, word: str) -> str:
 
 
 class _Session:
-    """The input indexed once: scripts and judges by position, schools as small integers."""
+    """The input indexed once: scripts and judges by position, schools as small integers, and the
+    pairs already compared as a set of partners per script (memory grows with the pairs, not with
+    the square of the number of scripts)."""
 
     def __init__(
         self, scripts: Sequence[Script], judges: Sequence[Judge], existing: Iterable[tuple[Hashable, Hashable]]
@@ -112,28 +115,40 @@ class _Session:
         )
         self.code = codes
         self.school_name = {code: school for school, code in codes.items()}
-        self.done = np.zeros((self.n, self.n), dtype=bool)
-        np.fill_diagonal(self.done, True)
+        self.n_codes = len(codes)
+        self.partners: list[set[int]] = [set() for _ in range(self.n)]
         for a, b in existing:
-            if a in self.index and b in self.index:
-                self.done[self.index[a], self.index[b]] = self.done[self.index[b], self.index[a]] = True
+            if a in self.index and b in self.index and a != b:
+                i, k = self.index[a], self.index[b]
+                self.partners[i].add(k)
+                self.partners[k].add(i)
 
     def sees(self, j: int) -> npt.NDArray[np.bool_]:
         """Which scripts judge j may see."""
         return self.school != self.judge_school[j]
 
-    def judged_by_someone(self) -> npt.NDArray[np.bool_]:
-        """Pairs of scripts (a, b) that at least one judge may see both of."""
-        n_codes = int(max(self.school.max(initial=-1), self.judge_school.max(initial=-1))) + 1
+    def done_row(self, a: int) -> npt.NDArray[np.bool_]:
+        """Which scripts may not be paired with script a: itself and those compared with it before."""
+        row = np.zeros(self.n, dtype=bool)
+        row[list(self.partners[a])] = True
+        row[a] = True
+        return row
+
+    def done_pairs(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The pairs compared before, each once, as two arrays a < b."""
+        a = [i for i, ps in enumerate(self.partners) for k in ps if i < k]
+        b = [k for i, ps in enumerate(self.partners) for k in ps if i < k]
+        return np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+
+    def judged_by_school(self) -> npt.NDArray[np.bool_]:
+        """For two school codes, whether at least one judge may see a script of each (a judge at
+        neither school exists unless every judge is at one of the two)."""
+        k = self.n_codes
         if (self.judge_school == -1).any():
-            return np.ones((self.n, self.n), dtype=bool)
-        count = np.bincount(self.judge_school, minlength=n_codes)
-        # a judge at neither school exists unless every judge is at school[a] or school[b]
-        total = len(self.judges)
-        sa = self.school[:, None]
-        sb = self.school[None, :]
-        at_either = np.where(sa == sb, count[sa], count[sa] + count[sb])
-        return at_either < total
+            return np.ones((k, k), dtype=bool)
+        count = np.bincount(self.judge_school, minlength=k)
+        at_either = np.where(np.eye(k, dtype=bool), count[:, None], count[:, None] + count[None, :])
+        return np.asarray(at_either < len(self.judges), dtype=bool)
 
 
 def _check(session: _Session, per_script: int, cross_school_every: int | None) -> None:
@@ -143,22 +158,35 @@ def _check(session: _Session, per_script: int, cross_school_every: int | None) -
         raise PairingInfeasible(f"a session needs at least 2 scripts to compare, and has {s.n}.")
     if not s.judges:
         raise PairingInfeasible("a session needs at least one judge, and has none.")
-    judged = s.judged_by_someone()
-    for i, script in enumerate(s.scripts):
-        if not (s.judge_school != s.school[i]).any():
+    judged = s.judged_by_school()
+    per_school = np.bincount(s.school, minlength=s.n_codes)
+    judge_count = np.bincount(s.judge_school[s.judge_school >= 0], minlength=s.n_codes)
+    nobody = judge_count[s.school] == len(s.judges)  # every judge is at the script's school
+    done_a, done_b = s.done_pairs()  # pairs compared before (usually few)
+    done_judged = judged[s.school[done_a], s.school[done_b]]
+    # partners: scripts some judge may see beside this one, less itself and those compared before
+    partners = judged[s.school] @ per_school - judged[s.school, s.school]
+    partners -= np.bincount(done_a[done_judged], minlength=s.n) + np.bincount(done_b[done_judged], minlength=s.n)
+    short = partners < max(1, per_script - 1)
+    for i in np.flatnonzero(nobody | short)[:1].tolist():
+        script = s.scripts[i]
+        if nobody[i]:
             raise PairingInfeasible(
                 f"every judge works at school {script.school_id}, so no one may judge its scripts "
                 f"(such as script {script.id}); add a judge from another school or an adviser."
             )
-        partners = int((judged[i] & ~s.done[i]).sum())
-        if partners < max(1, per_script - 1):
-            raise PairingInfeasible(
-                f"script {script.id} can be compared with only {_plural(partners, 'other script')} "
-                f"(not compared with it before, and with a judge from neither school), but each script "
-                f"should appear in {per_script} comparisons; ask for fewer comparisons per script."
-            )
+        raise PairingInfeasible(
+            f"script {script.id} can be compared with only {_plural(int(partners[i]), 'other script')} "
+            f"(not compared with it before, and with a judge from neither school), but each script "
+            f"should appear in {per_script} comparisons; ask for fewer comparisons per script."
+        )
     total = math.ceil(s.n * per_script / 2)
-    available = int(np.triu(judged & ~s.done).sum())
+    across = np.triu(judged, 1)
+    within = np.diag(judged)
+    available = int(per_school @ across @ per_school) + sum(
+        _pairs_of(int(m)) for m, ok in zip(per_school, within, strict=True) if ok
+    )
+    available -= int(done_judged.sum())
     if available < total:
         raise PairingInfeasible(
             f"{_plural(s.n, 'script')} with {per_script} comparisons each need {_plural(total, 'pair')}, but only "
@@ -167,7 +195,9 @@ def _check(session: _Session, per_script: int, cross_school_every: int | None) -
         )
     least_load = total // len(s.judges)
     least_cross = least_load // cross_school_every if cross_school_every else 0
-    done_a, done_b = np.nonzero(np.triu(s.done, 1))  # pairs compared before (usually few)
+    first_judge: dict[int, Judge] = {}
+    for j, code in zip(s.judges, s.judge_school.tolist(), strict=True):
+        first_judge.setdefault(code, j)
     for code in np.unique(s.judge_school).tolist():  # judges at one school share the counts
         sees = s.school != code
         by_school = np.bincount(s.school[sees])
@@ -178,7 +208,7 @@ def _check(session: _Session, per_script: int, cross_school_every: int | None) -
             - sum(_pairs_of(int(m)) for m in by_school)
             + int((done_seen & (s.school[done_a] == s.school[done_b])).sum())
         )
-        judge = next(j for j in s.judges if (-1 if j.school_id is None else s.code[j.school_id]) == code)
+        judge = first_judge[code]
         if left < least_load:
             raise PairingInfeasible(
                 f"judge {judge.id} should judge {_plural(least_load, 'pair')} (an even share), but only "
@@ -213,39 +243,101 @@ def _every(n: int | None) -> str:
     return f"every {n}{suffix} pair"
 
 
+class _Levels:
+    """The scripts still below the cap, grouped by how many pairs they are in, with constant-time
+    moves between groups (a list per level and each script's place in it)."""
+
+    def __init__(self, n: int, cap: int):
+        self.members: list[list[int]] = [list(range(n))] + [[] for _ in range(cap - 1)]
+        self.place = list(range(n))
+        self.count = [0] * n
+        self.cap = cap
+
+    def bump(self, a: int) -> None:
+        """Script a is in one more pair: move it up a level (out of the levels at the cap)."""
+        level = self.count[a]
+        group = self.members[level]
+        last = group.pop()
+        if last != a:
+            group[self.place[a]] = last
+            self.place[last] = self.place[a]
+        self.count[a] = level + 1
+        if level + 1 < self.cap:
+            self.place[a] = len(self.members[level + 1])
+            self.members[level + 1].append(a)
+
+
+def _shuffled(items: Sequence[int], rng: np.random.Generator) -> Iterator[int]:
+    """The items in a uniformly random order, drawn lazily (a Fisher-Yates shuffle that records only
+    the swaps it makes), so stopping after a few costs a few draws, not a shuffle of the whole list."""
+    size = len(items)
+    if size == 0:
+        return
+    swapped: dict[int, int] = {}
+    draws = rng.random(64)
+    for i in range(size):
+        if i % 64 == 63:
+            draws = rng.random(64)
+        k = i + int(draws[i % 64] * (size - i))
+        item_i, item_k = swapped.get(i, i), swapped.get(k, k)
+        swapped[k] = item_i
+        yield items[item_k]
+
+
 def _attempt(
     s: _Session, per_script: int, cross_school_every: int | None, rng: np.random.Generator
 ) -> list[tuple[int, int, int]] | None:
-    """One run of the randomised greedy: (judge, a, b) by positions, or None if it got stuck."""
+    """One run of the randomised greedy: (judge, a, b) by positions, or None if it got stuck.
+
+    Each choice is uniform among the least-compared scripts that qualify: the levels are visited
+    from the lowest up and each in a random order, so a step looks at a few scripts, not all."""
     n, total = s.n, math.ceil(s.n * per_script / 2)
-    counts = np.zeros(n, dtype=np.int64)
-    done = s.done.copy()
-    load = np.zeros(len(s.judges), dtype=np.int64)
-    sees = s.school[None, :] != s.judge_school[:, None]  # judge x script: may see
-    out: list[tuple[int, int, int]] = []
     cap = per_script + 1
+    levels = _Levels(n, cap)
+    partners = [set(p) for p in s.partners]
+    school = s.school.tolist()
+    judge_school = s.judge_school.tolist()
+    load = [0] * len(s.judges)
+    waiting: list[int] = []  # the judges still to be served this round
+    waiting_place: dict[int, int] = {}
+    waiting_schools: dict[int, int] = {}  # how many waiting judges each school has
+    out: list[tuple[int, int, int]] = []
+
+    def partner(a: int, j: int) -> int | None:
+        own, cross = judge_school[j], cross_school_every and (load[j] + 1) % cross_school_every == 0
+        done, school_a = partners[a], school[a]
+        for group in levels.members:
+            for b in _shuffled(group, rng):
+                if b != a and school[b] != own and b not in done and not (cross and school[b] == school_a):
+                    return b
+        return None
+
     for _ in range(total):
-        open_judges = np.flatnonzero(load == load.min())
-        open_schools = np.unique(s.judge_school[open_judges])
-        key = counts + rng.random(n)  # least compared first, ties at random
-        key[counts >= cap] = np.inf
-        if open_schools.size == 1:  # every judge still to be served this round is at one school
-            key[s.school == open_schools[0]] = np.inf
+        if not waiting:
+            waiting = list(range(len(s.judges)))
+            waiting_place = {j: j for j in waiting}
+            waiting_schools = dict(Counter(judge_school))
+        # every waiting judge at one school: none of them may see its scripts
+        barred = next(iter(waiting_schools)) if len(waiting_schools) == 1 else None
         found = None
-        while True:
-            a = int(np.argmin(key))
-            if key[a] == np.inf:
-                break
-            key[a] = np.inf
-            judges_for_a = open_judges[sees[open_judges, a]]
-            for j in rng.permutation(judges_for_a):
-                mask = sees[j] & ~done[a] & (counts < cap)
-                if cross_school_every and (load[j] + 1) % cross_school_every == 0:
-                    mask &= s.school != s.school[a]
-                candidates = np.flatnonzero(mask)
-                if candidates.size:
-                    key = counts[candidates] + rng.random(candidates.size)
-                    found = (int(j), int(a), int(candidates[np.argmin(key)]))
+        for group in levels.members:
+            for a in _shuffled(group, rng):
+                if school[a] == barred:
+                    continue
+                failed: set[tuple[int, bool]] = set()  # (judge school, cross pair) with no partner for a
+                for j in _shuffled(waiting, rng):
+                    if judge_school[j] == school[a]:
+                        continue
+                    kind = (judge_school[j], bool(cross_school_every and (load[j] + 1) % cross_school_every == 0))
+                    if kind in failed:
+                        continue
+                    b = partner(a, j)
+                    if b is None:
+                        failed.add(kind)
+                        continue
+                    found = (j, a, b)
+                    break
+                if found:
                     break
             if found:
                 break
@@ -253,11 +345,20 @@ def _attempt(
             return None
         j, a, b = found
         out.append(found)
-        counts[a] += 1
-        counts[b] += 1
+        levels.bump(a)
+        levels.bump(b)
         load[j] += 1
-        done[a, b] = done[b, a] = True
-    if counts.min() < max(1, per_script - 1) or counts.max() > per_script + 1:
+        last = waiting.pop()
+        if last != j:
+            waiting[waiting_place[j]] = last
+            waiting_place[last] = waiting_place[j]
+        waiting_schools[judge_school[j]] -= 1
+        if not waiting_schools[judge_school[j]]:
+            del waiting_schools[judge_school[j]]
+        partners[a].add(b)
+        partners[b].add(a)
+    counts = levels.count
+    if min(counts) < max(1, per_script - 1) or max(counts) > per_script + 1:
         return None
     return out
 
@@ -368,7 +469,7 @@ def next_pair_for(
     order = np.lexsort((rng.random(n), counts))
     tie = rng.random(n)
     for a in order[sees[order]]:
-        mask = sees & ~session.done[a]
+        mask = sees & ~session.done_row(a)
         if cross_school:
             mask &= session.school != session.school[a]
         candidates = np.flatnonzero(mask)

@@ -329,3 +329,16 @@ def test_next_pair_none_when_nothing_is_left():
     assert next_pair_for(Judge("j", "A"), scripts, [(2, 3)]) is None
     assert next_pair_for(Judge("j", "A"), scripts, [], cross_school=True) in (Pairing("j", 2, 3), Pairing("j", 3, 2))
     assert next_pair_for(Judge("j", "A"), [Script(1, "B"), Script(2, "B")], [], cross_school=True) is None
+
+
+def test_twenty_thousand_scripts_paired_within_the_rules():
+    # the pairs already compared are kept per script, not in a scripts x scripts table, and each
+    # step looks at a few scripts: 20,000 scripts with 10 comparisons each take seconds
+    rnd = random.Random(9)
+    scripts = [Script(i, rnd.randrange(600)) for i in range(20_000)]
+    judges = [Judge(k, rnd.choice([None, *range(600)])) for k in range(1_000)]
+    existing = [(rnd.randrange(20_000), rnd.randrange(20_000)) for _ in range(5_000)]
+    existing = [(a, b) for a, b in existing if a != b]
+    pairs = generate_pairs(scripts, judges, per_script=10, seed=2, existing=existing)
+    assert len(pairs) == 100_000
+    assert broken_rules(pairs, scripts, judges, 10, 5, existing) == []
