@@ -32,6 +32,7 @@ def test_a_sample_is_submitted_moderated_and_banked(new_page, world, a11y, sign_
     # The coordinator sets up the session and adds the partner school's teacher as a moderator.
     page = new_page()
     sign_in(page, world["coordinator"].email)
+    a11y(page)
     page.goto("/moderation/")
     a11y(page)
     page.get_by_role("link", name="Set up a moderation session for Home Partnership").click()
@@ -52,6 +53,7 @@ def test_a_sample_is_submitted_moderated_and_banked(new_page, world, a11y, sign_
     # A teacher at Own Primary submits a sample with its grid.
     teacher = new_page()
     sign_in(teacher, world["teacher"].email)
+    a11y(teacher)
     teacher.goto(session_url)
     a11y(teacher)
     teacher.get_by_role("link", name="Submit a sample from your school").click()
@@ -72,6 +74,7 @@ def test_a_sample_is_submitted_moderated_and_banked(new_page, world, a11y, sign_
     # The moderator from Partner Primary sees the code only and judges it.
     moderator = new_page()
     sign_in(moderator, world["partner_teacher"].email)
+    a11y(moderator)
     moderator.goto(session_url)
     a11y(moderator)
     moderator.get_by_role("link", name=sample.code).click()
@@ -88,6 +91,7 @@ def test_a_sample_is_submitted_moderated_and_banked(new_page, world, a11y, sign_
     # The head sees the outcome and puts the sample in the exemplar bank.
     head = new_page()
     sign_in(head, world["head"].email)
+    a11y(head)
     head.goto(f"/moderation/samples/{sample.pk}/")
     expect(head.get_by_text("Dialogue advances the action; cohesion is secure.")).to_be_visible()
     a11y(head)
