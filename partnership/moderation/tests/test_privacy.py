@@ -176,7 +176,7 @@ def test_sample_identity_is_never_visible_to_the_platform_administrator(scene):
         assert not access.visible_to(w[person], SampleIdentity).exists(), person
 
 
-def _metadata(content: bytes) -> tuple[Any, dict[str, Any]]:
+def _metadata(content: bytes) -> tuple[Any, dict[Any, Any]]:
     image = Image.open(io.BytesIO(content))
     image.load()
     return image.getexif(), image.info
