@@ -381,6 +381,9 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def sample_edit(request: HttpRequest, pk: int) -> HttpResponse:
     sample = _sample(request, pk, "edit")
     identity = getattr(sample, "identity", None)
+    if identity is not None:
+        # the pupil is pupil-level data: the school's staff only, never an administrator
+        access.require(request, "view", identity)
     initial = {
         "pupil_name": identity.pupil_name if identity else "",
         "upn": identity.upn if identity else "",
