@@ -15,7 +15,6 @@ from django.urls import reverse
 from partnership.core.models import AuditEvent
 from partnership.moderation import cj_sessions
 from partnership.moderation.models import CJJudge, CJPair, CJScript, CJSession
-from partnership.moderation.tests import factories
 from partnership.moderation.tests.cj_setup import build
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +29,9 @@ def open_session(w):
 
 
 def judge_everything(session):
-    for pair in CJPair.objects.filter(session=session, chosen="").select_related("judge", "left__sample", "right__sample"):
+    for pair in CJPair.objects.filter(session=session, chosen="").select_related(
+        "judge", "left__sample", "right__sample"
+    ):
         chosen = "L" if pair.left.sample.code < pair.right.sample.code else "R"
         cj_sessions.pair_decide(judge=pair.judge, pair_id=pair.pk, chosen=chosen)
 
