@@ -59,6 +59,11 @@ def test_a_judge_judges_twenty_pairs_with_the_keyboard_pausing_once(new_page, wo
             a11y(page)
     a11y(page)
 
+    page.goto(f"/moderation/cj/{w.session.pk}/results/")
+    expect(heading(page)).to_have_text("Results so far")
+    expect(page.locator("#scale-chart svg, #scale-chart canvas").first).to_be_visible()
+    a11y(page)
+
     pairs = list(CJPair.objects.filter(judge=judge).order_by("number"))
     assert [p.chosen for p in pairs] == [("L" if n % 2 == 0 else "R") for n in range(1, 21)]
     assert all(p.decided_at and p.seconds is not None and p.seconds >= 0 for p in pairs)
