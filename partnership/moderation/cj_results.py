@@ -291,7 +291,9 @@ def results(user: Any, session: CJSession, *, scale: Scale | None = None) -> Res
     split_half: float | None = None
     if scale.judgements and len(set(scale.judge_of)) >= 2:
         try:
-            split_half = split_half_reliability(scale.comparisons, scale.judge_of, len(scale.scripts), seed=session.seed)
+            split_half = split_half_reliability(
+                scale.comparisons, scale.judge_of, len(scale.scripts), seed=session.seed
+            )
         except ValueError:
             split_half = None
 
@@ -423,16 +425,12 @@ def _moderate_next(scale: Scale, idx: list[int], boundaries: dict[str, Boundary]
         NextRow(
             code=sample.code,
             pupil_name=names.get(sample.pk, ""),
-            teacher_judgement=ta_label(sample.teacher_judgement),
-            scale_band=ta_label(band),
+            teacher_judgement=sample.teacher_judgement,
+            scale_band=band,
             distance=distance,
         )
         for distance, sample, band in found
     ]
-
-
-def ta_label(code: str) -> str:
-    return code
 
 
 # --- The chart -------------------------------------------------------------------------------------
@@ -449,7 +447,7 @@ def scale_chart(res: Results) -> charts.Spec:
         }
         for r in res.rows
     ]
-    categories = [v["label"] for v in values]
+    categories: list[str] = [str(v["label"]) for v in values]
     description = (
         f"The scale: {len(values)} scripts ranked by score on the 0 to 100 reading, each with its 95% interval."
     )

@@ -142,7 +142,9 @@ def scripts_add(
 def script_remove(*, script: CJScript, actor: Any, request: HttpRequest | None = None) -> None:
     session = _locked(script.session)
     _require_status(session, CJSession.Status.SETUP, doing="remove a script")
-    audit.record(actor, "cj_script_remove", session, detail={"script": script.pk, "code": script.sample.code})
+    audit.record(
+        actor, "cj_script_remove", session, detail={"script": script.pk, "code": script.sample.code}, request=request
+    )
     script.delete()
 
 
@@ -158,7 +160,11 @@ def script_boundary(*, script: CJScript, actor: Any, boundary: str, request: Htt
     script.boundary = boundary
     script.save(update_fields=["boundary"])
     audit.record(
-        actor, "cj_script_boundary", session, detail={"script": script.pk, "boundary": [before, boundary]}, request=request
+        actor,
+        "cj_script_boundary",
+        session,
+        detail={"script": script.pk, "boundary": [before, boundary]},
+        request=request,
     )
     return script
 
@@ -257,7 +263,7 @@ def _late_share(session: CJSession, judge: CJJudge) -> int:
     """Plan a late judge's pairs one at a time with `next_pair_for`: their share is the average load
     of the judges already judging; every `cross_school_every`-th pair is from two other schools."""
     others = CJJudge.objects.filter(session=session).exclude(pk=judge.pk).count()
-    done = list(CJPair.objects.filter(session=session).values_list("left_id", "right_id"))
+    done: list[tuple[Any, Any]] = list(CJPair.objects.filter(session=session).values_list("left_id", "right_id"))
     share = math.ceil(len(done) / others) if others else 0
     scripts = _script_tuples(session)
     me = _judge_tuple(judge)
@@ -270,7 +276,9 @@ def _late_share(session: CJSession, judge: CJJudge) -> int:
         if pairing is None:
             break
         done.append((pairing.left, pairing.right))
-        made.append(CJPair(session=session, judge=judge, number=k, left_id=pairing.left, right_id=pairing.right))
+        made.append(
+            CJPair(session=session, judge=judge, number=k, left_id=int(pairing.left), right_id=int(pairing.right))
+        )  # type: ignore[call-overload]
     CJPair.objects.bulk_create(made)
     return len(made)
 
@@ -318,10 +326,10 @@ def session_open(*, session: CJSession, actor: Any, request: HttpRequest | None 
         rows.append(
             CJPair(
                 session=session,
-                judge_id=pairing.judge_id,
+                judge_id=int(pairing.judge_id),  # type: ignore[call-overload]
                 number=numbers[pairing.judge_id],
-                left_id=pairing.left,
-                right_id=pairing.right,
+                left_id=int(pairing.left),  # type: ignore[call-overload]
+                right_id=int(pairing.right),  # type: ignore[call-overload]
             )
         )
     CJPair.objects.bulk_create(rows, batch_size=500)
@@ -359,7 +367,11 @@ def session_close(*, session: CJSession, actor: Any, request: HttpRequest | None
     session.closed_at = timezone.now()
     session.save(update_fields=["status", "closed_at"])
     audit.record(
-        actor, "cj_session_close", session, detail={"judgements": scale.judgements, "ssr": scale.fit.ssr}, request=request
+        actor,
+        "cj_session_close",
+        session,
+        detail={"judgements": scale.judgements, "ssr": scale.fit.ssr},
+        request=request,
     )
     return session
 

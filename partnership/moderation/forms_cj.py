@@ -30,7 +30,11 @@ class CJSessionForm(GovukErrorMessages, forms.Form):
         help_text="The samples (with at least one page) of these moderation sessions become the scripts.",
     )
     per_script = forms.IntegerField(
-        label="Judgements per script", min_value=1, max_value=40, initial=10, help_text="10 is usual; 20 for a tight scale."
+        label="Judgements per script",
+        min_value=1,
+        max_value=40,
+        initial=10,
+        help_text="10 is usual; 20 for a tight scale.",
     )
     cross_school_every = forms.IntegerField(
         label="Every how many pairs shows two other schools' scripts side by side",
@@ -43,7 +47,8 @@ class CJSessionForm(GovukErrorMessages, forms.Form):
     def __init__(self, *args: Any, sessions: list[ModerationSession], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sessions = {str(s.pk): s for s in sessions}
-        self.fields["sources"].choices = [(str(s.pk), _session_label(s)) for s in sessions]
+        sources: Any = self.fields["sources"]
+        sources.choices = [(str(s.pk), _session_label(s)) for s in sessions]
 
     def clean_sources(self) -> list[ModerationSession]:
         return [self.sessions[v] for v in self.cleaned_data["sources"]]
@@ -57,9 +62,8 @@ class SourceForm(GovukErrorMessages, forms.Form):
     def __init__(self, *args: Any, sessions: list[ModerationSession], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sessions = {str(s.pk): s for s in sessions}
-        self.fields["source"].choices = [("", "Choose a moderation session")] + [
-            (str(s.pk), _session_label(s)) for s in sessions
-        ]
+        source: Any = self.fields["source"]
+        source.choices = [("", "Choose a moderation session")] + [(str(s.pk), _session_label(s)) for s in sessions]
 
     def clean_source(self) -> ModerationSession:
         return self.sessions[self.cleaned_data["source"]]
@@ -86,11 +90,10 @@ class AnchorForm(GovukErrorMessages, forms.Form):
 
     def __init__(self, *args: Any, earlier: CJSession, scripts: list[CJScript], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scripts = {str(s.pk): s for s in scripts}
-        self.fields["scripts"].choices = [
-            (str(s.pk), f"{s.sample.code} (score {s.score:.2f})") for s in scripts if s.score is not None
-        ]
-        self.fields["scripts"].label = f"Scripts of {earlier.name} to anchor to"
+        self.by_pk = {str(s.pk): s for s in scripts}
+        field: Any = self.fields["scripts"]
+        field.choices = [(str(s.pk), f"{s.sample.code} (score {s.score:.2f})") for s in scripts if s.score is not None]
+        field.label = f"Scripts of {earlier.name} to anchor to"
 
     def clean_scripts(self) -> list[CJScript]:
-        return [self.scripts[v] for v in self.cleaned_data["scripts"]]
+        return [self.by_pk[v] for v in self.cleaned_data["scripts"]]

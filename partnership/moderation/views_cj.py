@@ -95,9 +95,7 @@ def _detail_context(request: HttpRequest, session: CJSession, **forms: Any) -> d
     manage = access.can(request.user, "manage", session)
     scripts = list(CJScript.objects.filter(session=session).select_related("sample").order_by("position"))
     judges = list(CJJudge.objects.filter(session=session).select_related("person__school").order_by("pk"))
-    pair_counts = {
-        row["judge_id"]: row for row in _pair_counts(session)
-    }  # judge -> {"planned": n, "decided": m}
+    pair_counts = {row["judge_id"]: row for row in _pair_counts(session)}  # judge -> {"planned": n, "decided": m}
     for judge in judges:
         counts = pair_counts.get(judge.pk, {})
         judge.planned = counts.get("planned", 0)  # type: ignore[attr-defined]
@@ -221,7 +219,10 @@ def cj_anchors(request: HttpRequest, pk: int, earlier_pk: int) -> HttpResponse:
     earlier = get_object_or_404(CJSession, pk=earlier_pk)
     if earlier not in cj_sessions.anchor_sources(session):
         return _render_detail(
-            request, session, status=400, error="Anchors come from an earlier closed session of this partnership and subject."
+            request,
+            session,
+            status=400,
+            error="Anchors come from an earlier closed session of this partnership and subject.",
         )
     scripts = list(
         CJScript.objects.filter(session=earlier, score__isnull=False)
@@ -321,8 +322,14 @@ def _pace(judge: CJJudge) -> tuple[int, int, float | None]:
     """(pairs planned, pairs decided, median seconds a pair) for the judge."""
     from django.db.models import Count, Q
 
-    counts = CJPair.objects.filter(judge=judge).aggregate(planned=Count("pk"), decided=Count("pk", filter=~Q(chosen="")))
-    seconds = sorted(CJPair.objects.filter(judge=judge, seconds__isnull=False).values_list("seconds", flat=True))
+    counts = CJPair.objects.filter(judge=judge).aggregate(
+        planned=Count("pk"), decided=Count("pk", filter=~Q(chosen=""))
+    )
+    seconds: list[float] = sorted(
+        s
+        for s in CJPair.objects.filter(judge=judge, seconds__isnull=False).values_list("seconds", flat=True)
+        if s is not None
+    )
     median = None
     if seconds:
         mid = len(seconds) // 2
@@ -335,7 +342,9 @@ def _judging_context(session: CJSession, judge: CJJudge, error: str = "") -> dic
     pair = cj_sessions.next_pair(judge) if session.status == CJSession.Status.JUDGING else None
     files: dict[int, list[SampleFile]] = {}
     if pair is not None:
-        for f in SampleFile.objects.filter(sample_id__in=[pair.left.sample_id, pair.right.sample_id]).order_by("number"):
+        for f in SampleFile.objects.filter(sample_id__in=[pair.left.sample_id, pair.right.sample_id]).order_by(
+            "number"
+        ):
             files.setdefault(f.sample_id, []).append(f)
     return {
         "session": session,
@@ -404,7 +413,11 @@ def _results(request: HttpRequest, session: CJSession) -> cj_results.Results:
             request.user,
             PUPIL_VIEW,
             session,
-            detail={"count": len(res.moderate_next), "page": "cj_results", "school": res.own_school.pk if res.own_school else None},
+            detail={
+                "count": len(res.moderate_next),
+                "page": "cj_results",
+                "school": res.own_school.pk if res.own_school else None,
+            },
             request=request,
             school_id=res.own_school.pk if res.own_school else None,
         )
@@ -433,7 +446,18 @@ def _stem(session: CJSession) -> str:
     return f"cj-session-{session.pk}"
 
 
-SCALE_HEADER = ["Rank", "Script", "Score (logits)", "Standard error", "95% low", "95% high", "Reading (0 to 100)", "Judgements", "Anchor", "Boundary"]
+SCALE_HEADER = [
+    "Rank",
+    "Script",
+    "Score (logits)",
+    "Standard error",
+    "95% low",
+    "95% high",
+    "Reading (0 to 100)",
+    "Judgements",
+    "Anchor",
+    "Boundary",
+]
 
 
 def _scale_rows(res: cj_results.Results) -> list[list[Any]]:
@@ -459,9 +483,29 @@ def _scale_rows(res: cj_results.Results) -> list[list[Any]]:
 def cj_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk, "manage")
     res = cj_results.results(request.user, session)
-    judges = [[j.label, j.judgements, None if j.infit is None else round(j.infit, 3), "Yes" if j.misfit else "", j.median_seconds] for j in res.judges]
+    judges = [
+        [
+            j.label,
+            j.judgements,
+            None if j.infit is None else round(j.infit, 3),
+            "Yes" if j.misfit else "",
+            j.median_seconds,
+        ]
+        for j in res.judges
+    ]
     schools = [
-        [s.label, s.scripts, round(s.minimum, 3), round(s.lower_quartile, 3), round(s.median, 3), round(s.upper_quartile, 3), round(s.maximum, 3), s.agree, s.generous, s.harsh]
+        [
+            s.label,
+            s.scripts,
+            round(s.minimum, 3),
+            round(s.lower_quartile, 3),
+            round(s.median, 3),
+            round(s.upper_quartile, 3),
+            round(s.maximum, 3),
+            s.agree,
+            s.generous,
+            s.harsh,
+        ]
         for s in res.schools
     ]
     audit.record(request.user, "cj_export", session, detail={"format": "xlsx"}, request=request)
@@ -472,7 +516,18 @@ def cj_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             ("Judges", ["Judge", "Judgements", "Infit", "Misfit", "Median seconds a pair"], judges),
             (
                 "Schools",
-                ["School", "Scripts", "Lowest", "Lower quartile", "Median", "Upper quartile", "Highest", "Agree", "Generous", "Harsh"],
+                [
+                    "School",
+                    "Scripts",
+                    "Lowest",
+                    "Lower quartile",
+                    "Median",
+                    "Upper quartile",
+                    "Highest",
+                    "Agree",
+                    "Generous",
+                    "Harsh",
+                ],
                 schools,
             ),
         ],

@@ -25,7 +25,10 @@ def judged(shared_world, *, seed=3, **kwargs):
     w = build(shared_world, **kwargs)
     cj_sessions.session_open(session=w.session, actor=shared_world["coordinator"])
     rng = np.random.default_rng(seed)
-    ability = {s.pk: TRUE[s.sample.teacher_judgement] + rng.normal(0, 0.3) for s in CJScript.objects.filter(session=w.session).select_related("sample")}
+    ability = {
+        s.pk: TRUE[s.sample.teacher_judgement] + rng.normal(0, 0.3)
+        for s in CJScript.objects.filter(session=w.session).select_related("sample")
+    }
     for pair in CJPair.objects.filter(session=w.session).select_related("judge").order_by("judge_id", "number"):
         p = 1 / (1 + math.exp(-(ability[pair.left_id] - ability[pair.right_id])))
         cj_sessions.pair_decide(judge=pair.judge, pair_id=pair.pk, chosen="L" if rng.random() < p else "R")
@@ -164,7 +167,11 @@ def test_judges_are_named_to_coordinators_only_and_a_judge_sees_their_own_row(sh
     assert [r.label for r in cj_results.results(shared_world["coordinator"], w.session).judges] == names
     head_view = cj_results.results(shared_world["head"], w.session).judges
     assert [r.label for r in head_view] == ["You", "Judge 2", "Judge 3"] and head_view[0].mine
-    assert [r.label for r in cj_results.results(shared_world["teacher"], w.session).judges] == ["Judge 1", "Judge 2", "Judge 3"]
+    assert [r.label for r in cj_results.results(shared_world["teacher"], w.session).judges] == [
+        "Judge 1",
+        "Judge 2",
+        "Judge 3",
+    ]
 
 
 def test_no_judgements_yet_gives_an_empty_scale_not_an_error(shared_world):

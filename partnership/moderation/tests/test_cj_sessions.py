@@ -73,11 +73,15 @@ def test_opening_plans_balanced_pairs_and_no_judge_sees_their_own_school(shared_
 def test_the_same_seed_gives_the_same_pairs(shared_world):
     w = build(shared_world, judges=3)
     cj_sessions.session_open(session=w.session, actor=shared_world["coordinator"])
-    first = list(CJPair.objects.filter(session=w.session).order_by("pk").values_list("judge_id", "number", "left_id", "right_id"))
+    first = list(
+        CJPair.objects.filter(session=w.session).order_by("pk").values_list("judge_id", "number", "left_id", "right_id")
+    )
     CJPair.objects.filter(session=w.session).delete()
     CJSession.objects.filter(pk=w.session.pk).update(status="setup")
     cj_sessions.session_open(session=w.session, actor=shared_world["coordinator"])
-    again = list(CJPair.objects.filter(session=w.session).order_by("pk").values_list("judge_id", "number", "left_id", "right_id"))
+    again = list(
+        CJPair.objects.filter(session=w.session).order_by("pk").values_list("judge_id", "number", "left_id", "right_id")
+    )
     assert first == again
 
 
@@ -188,7 +192,9 @@ def test_judges_are_people_of_the_partnership_and_invited_once(shared_world):
     with pytest.raises(ApplicationError, match="already a judge"):
         cj_sessions.judge_invite(session=w.session, actor=shared_world["coordinator"], person=shared_world["head"])
     with pytest.raises(ApplicationError, match="partnership's schools"):
-        cj_sessions.judge_invite(session=w.session, actor=shared_world["coordinator"], person=shared_world["outside_head"])
+        cj_sessions.judge_invite(
+            session=w.session, actor=shared_world["coordinator"], person=shared_world["outside_head"]
+        )
     with pytest.raises(ApplicationError, match="partnership's schools"):
         cj_sessions.judge_invite(session=w.session, actor=shared_world["coordinator"], person=shared_world["governor"])
     eligible = {p.pk for p in cj_sessions.eligible_judges(shared_world.home)}
