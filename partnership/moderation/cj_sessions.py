@@ -277,8 +277,14 @@ def _late_share(session: CJSession, judge: CJJudge) -> int:
             break
         done.append((pairing.left, pairing.right))
         made.append(
-            CJPair(session=session, judge=judge, number=k, left_id=int(pairing.left), right_id=int(pairing.right))
-        )  # type: ignore[call-overload]
+            CJPair(
+                session=session,
+                judge=judge,
+                number=k,
+                left_id=int(str(pairing.left)),
+                right_id=int(str(pairing.right)),
+            )
+        )
     CJPair.objects.bulk_create(made)
     return len(made)
 

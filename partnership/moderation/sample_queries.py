@@ -36,7 +36,8 @@ def _outcome(sample: Sample) -> str:
 def session_context(user: Any, session: ModerationSession) -> dict[str, Any]:
     """The session page: its moderators, the person's own school's samples (with the pupils' names),
     the samples they moderate (codes only), and for those who run it the samples they may see by
-    code (all of them for coordinators) with counts per school. A fixed number of queries, however many samples or schools."""
+    code (all of them for coordinators) with counts per school. A fixed number of queries, however
+    many samples or schools."""
     school = staff_school(user)
     moderators = list(session.moderators.select_related("person__school").order_by("person__full_name"))
     is_moderator = any(m.person_id == user.pk for m in moderators) and access.can(user, "moderate", session)

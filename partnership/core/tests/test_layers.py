@@ -23,7 +23,6 @@ LAYERS = {
     "outcomes": 4,
     "reviews": 4,
     "moderation": 4,
-    "moderation": 4,
     "api": 5,
     "home": 5,
 }

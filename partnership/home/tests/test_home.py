@@ -28,9 +28,17 @@ def test_the_apps_declare_their_panels_navigation_and_demo_data():
         "right": ["networks", "meetings", "reviews", "moderation", "actions"],
     }
     assert [n.label for n in registry.NAVIGATION] == [
-        "Home", "Partnerships", "Schools", "People", "Networks", "Meetings", "Plans", "Outcomes", "Reviews", "Moderation", "Actions",
+        "Home", "Partnerships", "Schools", "People", "Networks", "Meetings", "Plans", "Outcomes", "Reviews",
+        "Moderation", "Actions",
     ]  # fmt: skip
-    assert [d.name for d in registry.DEMO_LOADERS] == ["directory", "plans", "meetings", "outcomes", "reviews", "moderation"]
+    assert [d.name for d in registry.DEMO_LOADERS] == [
+        "directory",
+        "plans",
+        "meetings",
+        "outcomes",
+        "reviews",
+        "moderation",
+    ]
 
 
 def test_a_senco_sees_every_panel_with_their_own_things(client, world):
