@@ -185,7 +185,8 @@ def anchors_add(
     *, session: CJSession, actor: Any, scripts: Iterable[CJScript], request: HttpRequest | None = None
 ) -> int:
     """Copy chosen scripts of an earlier closed session as anchors: the same sample, its kept score
-    fixed. A sample already in this session becomes an anchor in place. Returns how many."""
+    fixed, and its boundary mark (so last year's boundary scripts mark this year's boundaries on the
+    same scale). A sample already in this session becomes an anchor in place. Returns how many."""
     session = _locked(session)
     _require_status(session, CJSession.Status.SETUP, doing="add anchors")
     chosen = list(scripts)
@@ -205,10 +206,16 @@ def anchors_add(
         if earlier.sample_id in present:
             script = present[earlier.sample_id]
             script.anchor_score, script.anchor_from = score, earlier
-            script.save(update_fields=["anchor_score", "anchor_from"])
+            script.boundary = earlier.boundary or script.boundary
+            script.save(update_fields=["anchor_score", "anchor_from", "boundary"])
         else:
             script = CJScript.objects.create(
-                session=session, sample_id=earlier.sample_id, position=start, anchor_score=score, anchor_from=earlier
+                session=session,
+                sample_id=earlier.sample_id,
+                position=start,
+                anchor_score=score,
+                anchor_from=earlier,
+                boundary=earlier.boundary,  # an anchored boundary script marks the same boundary here
             )
             present[earlier.sample_id] = script
             start += 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,8 +28,8 @@ from partnership.core.registry import DemoOutcome
 from partnership.core.schoolyear import current_academic_year, next_school_day
 from partnership.directory.demo import PARTNERSHIPS
 from partnership.directory.models import Membership, Partnership, School
-from partnership.moderation import samples, sessions
-from partnership.moderation.models import Attendance, ModerationSession, Sample
+from partnership.moderation import cj_sessions, samples, sessions
+from partnership.moderation.models import Attendance, CJPair, CJScript, CJSession, ModerationSession, Sample
 from partnership.moderation.scales import KS2_WRITING_STATEMENTS
 
 FIRST_NAMES = ["Amara", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Hassan", "Isla", "Jack", "Keira",
@@ -220,17 +221,100 @@ def _load_partnership(partnership: Partnership, coordinator: User, today: dateti
     )  # fmt: skip
     for lead in leads[-2:]:
         sessions.add_moderator(upcoming, lead, actor=coordinator)
-    for school in juniors[:2]:
-        for judgement in ("EXS", "GDS"):
+    for school in juniors:
+        for judgement in ("WTS", "EXS", "EXS", "GDS"):
             seed += 2
             _submit(upcoming, school, judgement, seed, rng)
     made += 1
+    made += _comparative_judgement(partnership, coordinator, last, upcoming, juniors, schools, rng)
     return made
+
+
+# Where a teacher judgement puts a script on the latent scale of the simulated judges (logits).
+LATENT = {"WTS": -2.0, "EXS": 0.0, "GDS": 2.0}
+
+
+def _judge_all(session: CJSession, share: float, rng: random.Random) -> None:
+    """Each judge decides the first `share` of their pairs, as a judge would who sees the better
+    script more often the further apart the two are (Bradley-Terry on a latent ability)."""
+    ability = {
+        script.pk: LATENT[script.sample.teacher_judgement] + rng.gauss(0, 0.8)
+        for script in session.scripts.select_related("sample")
+    }
+    for judge in session.judges.all():
+        pairs = list(CJPair.objects.filter(judge=judge).order_by("number"))
+        for pair in pairs[: round(len(pairs) * share)]:
+            gap = ability[pair.left_id] - ability[pair.right_id]
+            chosen = "L" if rng.random() < 1 / (1 + math.exp(-gap)) else "R"
+            decided = cj_sessions.pair_decide(judge=judge, pair_id=pair.pk, chosen=chosen)
+            CJPair.objects.filter(pk=decided.pk).update(seconds=round(rng.uniform(9, 40), 1))
+
+
+def _per_script(source: ModerationSession) -> int:
+    """Ten judgements a script, or fewer where a small partnership has too few scripts for that."""
+    return max(2, min(10, source.samples.count() - 2))
+
+
+def _mark_boundaries(session: CJSession) -> None:
+    """One script judged EXS and one judged GDS mark where those standards begin."""
+    for standard in ("EXS", "GDS"):
+        script = session.scripts.filter(sample__teacher_judgement=standard, anchor_score__isnull=True).first()
+        if script is not None:
+            CJScript.objects.filter(pk=script.pk).update(boundary=standard)
+
+
+def _comparative_judgement(
+    partnership: Partnership,
+    coordinator: User,
+    last: ModerationSession,
+    upcoming: ModerationSession,
+    juniors: list[School],
+    schools: list[School],
+    rng: random.Random,
+) -> int:
+    """Last year's Year 6 writing CJ session, closed (its scale kept), and this year's, anchored to
+    last year's boundary scripts and part-way through judging (one judge paused)."""
+    # judges from every school (infant teachers judge Key Stage 2 writing too); every fifth pair from
+    # two other schools needs scripts from at least three schools
+    judges = [p for s in schools for prefix in ("teacher2", "english-lead") if (p := _person(prefix, s))]
+    if len(juniors) < 2 or len({j.school_id for j in judges}) < 3:
+        return 0
+    cross = 5 if len(juniors) >= 3 else 0
+    before = cj_sessions.session_create(
+        partnership=partnership, actor=coordinator, name=f"Year 6 writing {last.year_label}", subject="writing",
+        year_group="6", per_script=_per_script(last), cross_school_every=cross, sources=[last],
+    )  # fmt: skip
+    CJSession.objects.filter(pk=before.pk).update(academic_year=last.academic_year, seed=rng.randrange(2**31))
+    before.refresh_from_db()
+    _mark_boundaries(before)
+    for person in judges:
+        cj_sessions.judge_invite(session=before, actor=coordinator, person=person)
+    cj_sessions.session_open(session=before, actor=coordinator)
+    _judge_all(before, 1.0, rng)
+    cj_sessions.session_close(session=before, actor=coordinator)
+
+    now = cj_sessions.session_create(
+        partnership=partnership, actor=coordinator, name="Year 6 writing: spring term check", subject="writing",
+        year_group="6", per_script=_per_script(upcoming), cross_school_every=cross, sources=[upcoming],
+    )  # fmt: skip
+    CJSession.objects.filter(pk=now.pk).update(seed=rng.randrange(2**31))
+    now.refresh_from_db()
+    boundary_scripts = list(CJScript.objects.filter(session_id=before.pk).exclude(boundary=""))
+    if boundary_scripts:
+        cj_sessions.anchors_add(session=now, actor=coordinator, scripts=boundary_scripts)
+    for person in judges:
+        cj_sessions.judge_invite(session=now, actor=coordinator, person=person)
+    cj_sessions.session_open(session=now, actor=coordinator)
+    _judge_all(now, 0.6, rng)
+    paused = now.judges.order_by("pk").first()
+    if paused is not None:
+        cj_sessions.judging_pause(judge=paused)
+    return 2
 
 
 @transaction.atomic
 def load_moderation_demo(today: datetime.date | None = None) -> int:
-    """Load the demo moderation sessions; the number of sessions made (0 when they exist)."""
+    """Load the demo moderation and CJ sessions; the number of sessions made (0 when they exist)."""
     today = today or timezone.localdate()
     made = 0
     for number, spec in enumerate(PARTNERSHIPS.values()):

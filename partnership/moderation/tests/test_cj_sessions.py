@@ -238,6 +238,8 @@ def test_closing_keeps_scores_and_a_later_session_anchors_to_them(shared_world):
     cj_sessions.session_open(session=w.session, actor=shared_world["coordinator"])
     judge_all(w.session, prefer=lambda p: "L" if p.left.sample.code < p.right.sample.code else "R")
     cj_sessions.session_close(session=w.session, actor=shared_world["coordinator"])
+    first = CJScript.objects.filter(session=w.session).order_by("score").first()
+    CJScript.objects.filter(pk=first.pk).update(boundary="EXS")
     kept = list(CJScript.objects.filter(session=w.session).order_by("position"))
     assert all(s.score is not None and s.standard_error and s.standard_error > 0 for s in kept)
     later = factories.cj_session(shared_world.home, by=shared_world["coordinator"], name="Next year")
@@ -245,9 +247,10 @@ def test_closing_keeps_scores_and_a_later_session_anchors_to_them(shared_world):
     chosen = sorted(kept, key=lambda s: s.score)[:2]
     assert cj_sessions.anchors_add(session=later, actor=shared_world["coordinator"], scripts=chosen) == 2
     anchors = list(CJScript.objects.filter(session=later).order_by("position"))
-    assert [(a.sample_id, a.anchor_score, a.anchor_from_id) for a in anchors] == [
-        (c.sample_id, c.score, c.pk) for c in chosen
+    assert [(a.sample_id, a.anchor_score, a.anchor_from_id, a.boundary) for a in anchors] == [
+        (c.sample_id, c.score, c.pk, c.boundary) for c in chosen
     ]
+    assert [a.boundary for a in anchors] == ["EXS", ""]  # the boundary mark comes with the anchor
     open_one = factories.cj_session(shared_world.home, by=shared_world["coordinator"], name="Open")
     with pytest.raises(ApplicationError, match="closed session"):
         cj_sessions.anchors_add(session=later, actor=shared_world["coordinator"], scripts=[
