@@ -352,6 +352,69 @@ def trend_lines(
     return _finish(chart, description, values)
 
 
+def interval_points(
+    rows: Iterable[Row],
+    *,
+    title: str,
+    description: str,
+    label_field: str,
+    value_field: str,
+    low_field: str,
+    high_field: str,
+    value_title: str,
+    domain: tuple[float, float] = (0, 100),
+    markers: Iterable[float] = (),
+) -> Spec:
+    """One row per item in the order given: a point at its value with a bar from low to high (an
+    interval), on a fixed axis (`domain`), with dashed vertical `markers` (boundaries) across all
+    rows. Used for a comparative-judgement scale: scripts in rank order with their 95% intervals."""
+    values = [
+        {
+            "label": str(row[label_field]),
+            "value": _number(row.get(value_field)),
+            "low": _number(row.get(low_field)),
+            "high": _number(row.get(high_field)),
+        }
+        for row in rows
+    ]
+    drawn = bool(values)
+    categories = [v["label"] for v in values]
+    chart_title, description = _titles(title, description, drawn)
+    y = alt.Y(
+        "label:N",
+        title=None,
+        sort=None,
+        scale=alt.Scale(domain=categories, paddingInner=0.3, paddingOuter=0.2),
+        axis=alt.Axis(ticks=False, domain=False, labelPadding=8),
+    )
+    low, high = domain
+    step = (high - low) / 10
+    x_scale = alt.Scale(domain=[low, high], nice=False, clamp=True)
+    x_axis = alt.Axis(values=[low + i * step for i in range(11)], grid=True, title=value_title)
+    layers: list[alt.Chart] = [
+        alt.Chart()
+        .mark_rule(strokeWidth=2, color=BLACK, **_empty_marks(drawn))
+        .encode(y=y, x=alt.X("low:Q", scale=x_scale, axis=x_axis), x2=alt.X2("high:Q")),
+        alt.Chart()
+        .mark_point(filled=True, size=60, color=BLUE, opacity=1, **_empty_marks(drawn))
+        .encode(y=y, x=alt.X("value:Q", scale=x_scale)),
+    ]
+    for marker in markers:
+        layers.append(
+            alt.Chart(alt.InlineData(values=[{"x": round(float(marker), 1)}]))
+            .mark_rule(color=RED, strokeDash=[4, 4], strokeWidth=2)
+            .encode(x=alt.X("x:Q", scale=x_scale))
+        )
+    chart = alt.LayerChart(layer=layers, data=_data([])).properties(
+        title=chart_title,
+        width="container",
+        height=max(1, len(categories)) * 18,
+        autosize=FIT_WIDTH,
+        description=description,
+    )
+    return _finish(chart, description, values)
+
+
 def spec_json(spec: Spec) -> str:
     """The spec as JSON to put inside <script type="application/json"> in a template.
 

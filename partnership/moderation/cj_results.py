@@ -30,7 +30,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import altair as alt
 import numpy as np
 
 from partnership.core import access, charts
@@ -437,8 +436,9 @@ def _moderate_next(scale: Scale, idx: list[int], boundaries: dict[str, Boundary]
 
 
 def scale_chart(res: Results) -> charts.Spec:
-    """Points (the score on the 0 to 100 reading) with 95% interval bars, one row per script in rank order."""
-    values = [
+    """Points (the score on the 0 to 100 reading) with 95% interval bars, one row per script in rank
+    order, and the boundaries as dashed lines."""
+    rows = [
         {
             "label": f"{r.rank}. {r.code}",
             "reading": round(r.reading, 1),
@@ -447,41 +447,18 @@ def scale_chart(res: Results) -> charts.Spec:
         }
         for r in res.rows
     ]
-    categories: list[str] = [str(v["label"]) for v in values]
-    description = (
-        f"The scale: {len(values)} scripts ranked by score on the 0 to 100 reading, each with its 95% interval."
-    )
-    title, description = charts._titles("The scale", description, bool(values))
-    y = alt.Y(
-        "label:N",
-        title=None,
-        sort=None,
-        scale=alt.Scale(domain=categories, paddingInner=0.3, paddingOuter=0.2),
-        axis=alt.Axis(ticks=False, domain=False, labelPadding=8),
-    )
-    x_scale = alt.Scale(domain=[0, 100], nice=False, clamp=True)
-    x_axis = alt.Axis(values=list(range(0, 101, 10)), grid=True, title="Reading (0 to 100)")
-    layers = [
-        alt.Chart()
-        .mark_rule(strokeWidth=2, color=charts.BLACK, **charts._empty_marks(bool(values)))
-        .encode(y=y, x=alt.X("low:Q", scale=x_scale, axis=x_axis), x2=alt.X2("high:Q")),
-        alt.Chart()
-        .mark_point(filled=True, size=60, color=charts.BLUE, opacity=1, **charts._empty_marks(bool(values)))
-        .encode(y=y, x=alt.X("reading:Q", scale=x_scale)),
+    markers = [
+        b.reading or 0 for code in ("EXS", "GDS") if (b := res.boundaries.get(code)) is not None and b.score is not None
     ]
-    for code in ("EXS", "GDS"):
-        b = res.boundaries.get(code)
-        if b is not None and b.score is not None:
-            layers.append(
-                alt.Chart(alt.InlineData(values=[{"x": round(b.reading or 0, 1)}]))
-                .mark_rule(color=charts.RED, strokeDash=[4, 4], strokeWidth=2)
-                .encode(x=alt.X("x:Q", scale=x_scale))
-            )
-    chart = alt.LayerChart(layer=layers, data=charts._data([])).properties(
-        title=title,
-        width="container",
-        height=max(1, len(categories)) * 18,
-        autosize=charts.FIT_WIDTH,
-        description=description,
+    return charts.interval_points(
+        rows,
+        title="The scale",
+        description=f"The scale: {len(rows)} scripts ranked by score on the 0 to 100 reading, each with its "
+        "95% interval.",
+        label_field="label",
+        value_field="reading",
+        low_field="low",
+        high_field="high",
+        value_title="Reading (0 to 100)",
+        markers=markers,
     )
-    return charts._finish(chart, description, values)

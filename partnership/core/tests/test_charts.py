@@ -296,3 +296,35 @@ def test_a_chart_with_figures_keeps_its_title_and_roles(bars, bars_svg):
     assert bars["title"] == TITLE and bars["description"] == DESCRIPTION
     assert unnamed_roles(bars_svg) == []
     assert marks(bars_svg, "bar")
+
+
+def test_interval_points_draw_a_point_and_an_interval_per_row_and_the_markers(vega_lite_schema):
+    rows = [
+        {"label": "1. K7QX", "value": 82.5, "low": 70.0, "high": 95.0},
+        {"label": "2. M3TR", "value": 51.0, "low": 40.0, "high": 62.0},
+        {"label": "3. PZ8W", "value": 20.0, "low": 5.0, "high": 35.0},
+    ]
+    spec = charts.interval_points(
+        rows,
+        title="The scale",
+        description="Scripts ranked.",
+        label_field="label",
+        value_field="value",
+        low_field="low",
+        high_field="high",
+        value_title="Reading (0 to 100)",
+        markers=[45.0, 75.0],
+    )
+    jsonschema.validate(spec, vega_lite_schema)
+    assert [v["label"] for v in spec["data"]["values"]] == ["1. K7QX", "2. M3TR", "3. PZ8W"]
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == ["1. K7QX", "2. M3TR", "3. PZ8W"]
+    svg = charts.svg(spec)
+    assert len(marks(svg, "point")) == 3
+    assert len(marks(svg, "rule mark container")) == 3  # the intervals, and one layer per boundary
+    assert len(re.findall(r'<line[^>]*stroke-dasharray="4,4"', svg)) == 2  # the two boundaries
+    assert unnamed_roles(svg) == []
+    empty = charts.interval_points(
+        [], title="The scale", description="Scripts ranked.", label_field="label", value_field="value",
+        low_field="low", high_field="high", value_title="Reading",
+    )  # fmt: skip
+    assert empty["description"].startswith("No results to chart.")
