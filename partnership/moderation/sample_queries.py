@@ -11,7 +11,7 @@ from partnership.core import access
 from partnership.core.roles import STAFF_ROLES
 from partnership.directory.models import Partnership
 from partnership.moderation import samples as sample_rules
-from partnership.moderation.models import Exemplar, ModerationSession, ModeratorJudgement, Sample
+from partnership.moderation.models import CJSession, Exemplar, ModerationSession, ModeratorJudgement, Sample
 
 
 def staff_school(user: Any) -> int | None:
@@ -82,6 +82,8 @@ def session_context(user: Any, session: ModerationSession) -> dict[str, Any]:
         "by_school": by_school,
         "counts": counts,
         "attendance_count": session.attendance.count(),
+        "can_run_cj": access.can(user, "run_cj", session.partnership),
+        "cj_sessions": list(access.visible_to(user, CJSession).filter(source=session).order_by("-created_at")),
     }
 
 

@@ -56,7 +56,16 @@ def cj_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_object_or_404(Partnership, slug=slug)
     access.require(request, "run_cj", partnership)
     sessions = _moderation_sessions(partnership.pk)
-    form = CJSessionForm(request.POST or None, sessions=sessions, initial={"name": "Year 6 writing"})
+    initial: dict[str, Any] = {"name": "Year 6 writing"}
+    chosen = next((m for m in sessions if str(m.pk) == request.GET.get("source", "")), None)
+    if chosen is not None:  # "compare these samples" from a moderation session's page
+        initial = {
+            "name": f"{chosen.year_group_label} {chosen.subject_label.lower()}, {chosen.date:%B %Y}",
+            "subject": chosen.subject,
+            "year_group": chosen.year_group,
+            "sources": [chosen.pk],
+        }
+    form = CJSessionForm(request.POST or None, sessions=sessions, initial=initial)
 
     def save(form: CJSessionForm) -> CJSession:
         data = form.cleaned_data

@@ -262,3 +262,15 @@ def test_the_sample_page_does_not_grow_with_pages_or_judgements(client, setup):
             sample, [SimpleUploadedFile("p.png", factories.png_bytes(), content_type="image/png")], actor=w["teacher"]
         )
     assert _count(client, w["teacher"], url) == small
+
+
+def test_a_coordinator_starts_comparative_judgement_from_the_session(client, setup):
+    w, session, _ = setup
+    html = page(client, w["coordinator"], "session_detail", session.pk)
+    assert f"?source={session.pk}" in html
+    client.force_login(w["coordinator"])
+    form = client.get(reverse("moderation:cj_create", args=[w.home.slug]), {"source": session.pk}).content.decode()
+    assert "Year 6 writing" in form and f'value="{session.pk}" checked' in form.replace("\n", " ")
+    # a forged source is ignored, not an error
+    assert client.get(reverse("moderation:cj_create", args=[w.home.slug]), {"source": "x'1"}).status_code == 200
+    assert f"?source={session.pk}" not in page(client, w["teacher"], "session_detail", session.pk)
