@@ -58,3 +58,15 @@ def form_page(
             messages.success(request, success_message(result) if callable(success_message) else success_message)
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     return render(request, template, {**(context or {}), "form": form})
+
+
+def run_action(request: HttpRequest, action: Callable[[], Any], success: str | Callable[[Any], str]) -> bool:
+    """A button's POST: call the service (`action`), and flash its ApplicationError, or `success`
+    (a callable of what the service returned). True when the service succeeded."""
+    try:
+        result = action()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success(result) if callable(success) else success)
+    return True

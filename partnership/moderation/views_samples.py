@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnership.core import access, audit, charts
 from partnership.core.errors import ApplicationError
-from partnership.core.pages import form_error, form_page
+from partnership.core.pages import form_error, form_page, run_action
 from partnership.directory.models import Partnership, School
 from partnership.moderation import agreement_queries, sample_queries, samples, sessions
 from partnership.moderation.forms_samples import (
@@ -169,12 +169,11 @@ def session_status(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk, "manage")
     form = StatusForm(request.POST)
     if form.is_valid():
-        try:
-            sessions.set_status(session, form.cleaned_data["status"], actor=request.user, request=request)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Stage changed.")
+        run_action(
+            request,
+            lambda: sessions.set_status(session, form.cleaned_data["status"], actor=request.user, request=request),
+            "Stage changed.",
+        )
     else:
         messages.error(request, "Choose a stage for the session.")
     return redirect("moderation:session_detail", session.pk)
@@ -186,12 +185,11 @@ def moderator_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk, "manage")
     form = PersonForm(request.POST, people=sessions.partnership_people(session.partnership))
     if form.is_valid():
-        try:
-            sessions.add_moderator(session, form.cleaned_data["person"], actor=request.user, request=request)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"{form.cleaned_data['person']} added as a moderator.")
+        run_action(
+            request,
+            lambda: sessions.add_moderator(session, form.cleaned_data["person"], actor=request.user, request=request),
+            f"{form.cleaned_data['person']} added as a moderator.",
+        )
     else:
         messages.error(request, "Choose a person to add as a moderator.")
     return redirect("moderation:session_detail", session.pk)
@@ -202,12 +200,11 @@ def moderator_add(request: HttpRequest, pk: int) -> HttpResponse:
 def moderator_remove(request: HttpRequest, pk: int) -> HttpResponse:
     place = get_object_or_404(Moderator.objects.select_related("session__partnership", "person"), pk=pk)
     access.require(request, "manage", place.session)
-    try:
-        sessions.remove_moderator(place, actor=request.user, request=request)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{place.person} is no longer a moderator of this session.")
+    run_action(
+        request,
+        lambda: sessions.remove_moderator(place, actor=request.user, request=request),
+        f"{place.person} is no longer a moderator of this session.",
+    )
     return redirect("moderation:session_detail", place.session_id)
 
 
@@ -459,12 +456,11 @@ def sample_pages_add(request: HttpRequest, pk: int) -> HttpResponse:
 def sample_page_remove(request: HttpRequest, pk: int) -> HttpResponse:
     page = get_object_or_404(SampleFile.objects.select_related("sample__session"), pk=pk)
     access.require(request, "edit", page.sample)
-    try:
-        samples.remove_page(page, actor=request.user, request=request)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Page {page.number} removed.")
+    run_action(
+        request,
+        lambda: samples.remove_page(page, actor=request.user, request=request),
+        f"Page {page.number} removed.",
+    )
     return redirect("moderation:sample_detail", page.sample_id)
 
 
@@ -487,18 +483,17 @@ def sample_judge(request: HttpRequest, pk: int) -> HttpResponse:
     sample = _sample(request, pk, "moderate")
     form = JudgementForm(request.POST, session=sample.session)
     if form.is_valid():
-        try:
-            samples.record_judgement(
+        run_action(
+            request,
+            lambda: samples.record_judgement(
                 sample,
                 actor=request.user,
                 judgement=form.cleaned_data["judgement"],
                 comment=form.cleaned_data["comment"],
                 request=request,
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"Your judgement of sample {sample.code} is saved.")
+            ),
+            f"Your judgement of sample {sample.code} is saved.",
+        )
     else:
         messages.error(request, "Choose your judgement.")
     return redirect("moderation:sample_detail", sample.pk)
@@ -510,14 +505,13 @@ def exemplar_offer(request: HttpRequest, pk: int) -> HttpResponse:
     sample = _sample(request, pk, "offer_exemplar")
     form = ExemplarForm(request.POST)
     if form.is_valid():
-        try:
-            samples.offer_exemplar(
+        run_action(
+            request,
+            lambda: samples.offer_exemplar(
                 sample, actor=request.user, annotation=form.cleaned_data["annotation"], request=request
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"Sample {sample.code} is in the exemplar bank.")
+            ),
+            f"Sample {sample.code} is in the exemplar bank.",
+        )
     else:
         messages.error(request, str(next(iter(form.errors.values()))[0]))
     return redirect("moderation:sample_detail", sample.pk)
@@ -528,12 +522,11 @@ def exemplar_offer(request: HttpRequest, pk: int) -> HttpResponse:
 def exemplar_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     exemplar = get_object_or_404(Exemplar.objects.select_related("sample__session"), pk=pk)
     access.require(request, "withdraw", exemplar)
-    try:
-        samples.withdraw_exemplar(exemplar, actor=request.user, request=request)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Sample {exemplar.sample.code} is out of the exemplar bank.")
+    run_action(
+        request,
+        lambda: samples.withdraw_exemplar(exemplar, actor=request.user, request=request),
+        f"Sample {exemplar.sample.code} is out of the exemplar bank.",
+    )
     return redirect("moderation:sample_detail", exemplar.sample_id)
 
 
