@@ -10,8 +10,9 @@ from partnership.core.tests.test_access_matrix import ENTRIES, ROLES
 pytestmark = pytest.mark.django_db
 
 # The home page is the top of every trail; accepting an invitation is a one-off step reached
-# from an email, before the person has an account to go anywhere else.
-WITHOUT_TRAIL = {"home", "directory:invitation_accept"}
+# from an email, before the person has an account to go anywhere else. The comparative-judgement
+# screen is focused on the pair in front of the judge: its only ways out are pause and the session.
+WITHOUT_TRAIL = {"home", "directory:invitation_accept", "moderation:cj_judging"}
 
 
 def _pages():
