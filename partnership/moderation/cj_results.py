@@ -26,11 +26,14 @@ tables: they are another year's pupils.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 
 from partnership.core import access, charts
 from partnership.core.roles import STAFF_ROLES
@@ -96,6 +99,29 @@ def fit_session(session: CJSession) -> Scale:
     anchors = {i: float(s.anchor_score) for i, s in enumerate(scripts) if s.anchor_score is not None}
     fit = fit_bradley_terry(comparisons or np.zeros((0, 2), dtype=np.int64), len(scripts), anchors=anchors)
     return Scale(scripts, [s.pk for s in scripts], fit, comparisons, judge_of, pairs, judges)
+
+
+SPLIT_HALF_TIMEOUT = 7 * 24 * 60 * 60
+
+
+def cached_split_half(scale: Scale, seed: int) -> float | None:
+    """Split-half reliability over the judges (100 random halvings, each a fit of its own: seconds
+    for a few hundred scripts), kept in the cache under a digest of exactly what it is computed
+    from (the decisions, their judges, the number of scripts, the seed), so a results page is slow
+    only the first time after new decisions. None with fewer than two judges or too little data."""
+    if not scale.judgements or len(set(scale.judge_of)) < 2:
+        return None
+    parts = (len(scale.scripts), seed, scale.comparisons, scale.judge_of)
+    key = "cj-split-half:" + hashlib.sha256(pickle.dumps(parts, protocol=4)).hexdigest()[:40]
+    found = cache.get(key)
+    if found is not None:
+        return None if found == "none" else float(found)
+    try:
+        value: float | None = split_half_reliability(scale.comparisons, scale.judge_of, len(scale.scripts), seed=seed)
+    except ValueError:
+        value = None
+    cache.set(key, "none" if value is None else value, SPLIT_HALF_TIMEOUT)
+    return value
 
 
 @dataclass
@@ -287,14 +313,7 @@ def results(user: Any, session: CJSession, *, scale: Scale | None = None) -> Res
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
 
-    split_half: float | None = None
-    if scale.judgements and len(set(scale.judge_of)) >= 2:
-        try:
-            split_half = split_half_reliability(
-                scale.comparisons, scale.judge_of, len(scale.scripts), seed=session.seed
-            )
-        except ValueError:
-            split_half = None
+    split_half = cached_split_half(scale, session.seed)
 
     judges = _judge_rows(scale, principal.user_id, names_judges)
     boundaries = boundaries_for(scale)

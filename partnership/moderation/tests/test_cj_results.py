@@ -179,3 +179,28 @@ def test_no_judgements_yet_gives_an_empty_scale_not_an_error(shared_world):
     res = cj_results.results(shared_world["coordinator"], w.session)
     assert res.judgements == 0 and res.split_half is None and not res.bands_known
     assert res.ssr_words == "not yet known"
+
+
+def test_split_half_is_computed_once_for_the_same_decisions_and_again_after_a_new_one(shared_world, monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
+    w = judged(shared_world, extra_schools=1, per_school=4, judges=4, per_script=6)
+    calls = []
+    real = cj_results.split_half_reliability
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cj_results, "split_half_reliability", counting)
+    first = cj_results.results(shared_world["coordinator"], w.session).split_half
+    again = cj_results.results(shared_world["head"], w.session).split_half
+    assert first is not None and first == again and len(calls) == 1
+    scripts, comps, judges = direct(w.session)
+    assert first == pytest.approx(split_half_reliability(comps, judges, len(scripts), seed=w.session.seed))
+    # one decision fewer is other data: computed afresh
+    last = CJPair.objects.filter(session=w.session).exclude(chosen="").order_by("-decided_at", "-pk").first()
+    CJPair.objects.filter(pk=last.pk).update(chosen="")
+    cj_results.results(shared_world["coordinator"], w.session)
+    assert len(calls) == 2
