@@ -29,7 +29,7 @@ from partnership.core import access
 from partnership.core.exports import PLAIN_TEXT_HELP
 from partnership.core.params import MAX_ID
 from partnership.core.roles import STAFF_ROLES
-from partnership.moderation.cj import fit_bradley_terry
+from partnership.moderation import cj_results
 from partnership.moderation.models import (
     CJJudge,
     CJPair,
@@ -417,31 +417,25 @@ class CJResultsSerializer(serializers.Serializer):
 
 
 def _scale(session: CJSession) -> dict[str, Any]:
-    """The session's scale from its decided pairs: an epsilon-adjusted Bradley-Terry fit (always
-    finite), anchors held at their scores. Two queries, whatever the session's size."""
-    scripts = list(CJScript.objects.filter(session=session).select_related("sample").order_by("position"))
-    decided = CJPair.objects.filter(session=session).exclude(chosen="").values_list("chosen", "left_id", "right_id")
-    index = {script.pk: script.position for script in scripts}
-    comparisons = [
-        (index[left], index[right]) if chosen == CJPair.Side.LEFT else (index[right], index[left])
-        for chosen, left, right in decided
-    ]
-    n = max((script.position for script in scripts), default=-1) + 1
-    anchors = {script.position: script.anchor_score for script in scripts if script.anchor_score is not None}
-    fit = fit_bradley_terry(comparisons, n, anchors=anchors)
-    order = sorted(scripts, key=lambda script: (-fit.scores[script.position], script.sample.code))
+    """The session's scale as the results page fits it (`cj_results.fit_session`: the eps
+    Bradley-Terry fit of the decided pairs, anchors held at their scores). A fixed number of
+    queries, whatever the session's size."""
+    fitted = cj_results.fit_session(session)
+    fit = fitted.fit
+    order = sorted(range(len(fitted.scripts)), key=lambda i: (-fit.scores[i], fitted.scripts[i].sample.code))
     scale = []
-    for rank, script in enumerate(order, start=1):
-        score = float(fit.scores[script.position])
-        error = float(fit.standard_errors[script.position])
+    for rank, i in enumerate(order, start=1):
+        script = fitted.scripts[i]
+        score = float(fit.scores[i])
+        error = float(fit.standard_errors[i])
         scale.append(
             {
                 "code": script.sample.code,
                 "score": round(score, 4),
                 "standard_error": round(error, 4) if np.isfinite(error) else None,
-                "reading": round(float(np.clip(50 + 15 * score, 0, 100)), 1),
+                "reading": round(cj_results.reading(score), 1),
                 "rank": rank,
-                "comparisons": int(fit.comparisons_per_script[script.position]),
+                "comparisons": int(fit.comparisons_per_script[i]),
                 "anchor": script.anchor_score is not None,
             }
         )
@@ -450,7 +444,7 @@ def _scale(session: CJSession) -> dict[str, Any]:
         "scale": scale,
         "ssr": round(float(fit.ssr), 4),
         "converged": bool(fit.converged),
-        "judgements": len(comparisons),
+        "judgements": len(fitted.comparisons),
     }
 
 

@@ -180,10 +180,12 @@ def update_sample(
     selection: str | None = None,
     pieces: Sequence[str] = (),
     grid: Mapping[str, Sequence[int]] | None = None,
+    teacher: Any = ...,
     request: HttpRequest | None = None,
 ) -> Sample:
-    """Change what the school says about a sample. The teacher's judgement is fixed once a moderator
-    has judged the sample: the agreement figures compare the two."""
+    """Change what the school says about a sample (`teacher` left out keeps the class teacher).
+    The teacher's judgement is fixed once a moderator has judged the sample: the agreement figures
+    compare the two."""
     locked = Sample.objects.select_for_update().select_related("session").get(pk=sample.pk)
     _open(locked.session)
     _check_judgement(locked.session, teacher_judgement, "teacher_judgement")
@@ -193,8 +195,12 @@ def update_sample(
             field="teacher_judgement",
         )
     titles, cleaned = clean_grid(locked.session, pieces, grid or {})
-    fields = ["teacher_judgement", "context", "selection", "pieces", "grid"]
+    fields = ["teacher_judgement", "context", "selection", "pieces", "grid", "teacher_id"]
     before = audit.snapshot(locked, fields)
+    if teacher is not ...:
+        if teacher is not None and teacher.school_id != locked.school_id:
+            raise ApplicationError("The class teacher must work at the school.", field="teacher")
+        locked.teacher = teacher
     locked.teacher_judgement = teacher_judgement
     locked.context = context.strip()
     if selection is not None:

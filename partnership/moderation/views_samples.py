@@ -404,13 +404,12 @@ def sample_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 selection=data["selection"],
                 pieces=pieces,
                 grid=grid,
+                teacher=data["teacher"],
                 request=request,
             )
             samples.update_identity(
                 sample, actor=request.user, pupil_name=data["pupil_name"], upn=data["upn"], request=request
             )
-            if data["teacher"] != sample.teacher:
-                Sample.objects.filter(pk=sample.pk).update(teacher=data["teacher"])
         except ApplicationError as exc:
             form_error(form, exc)
         else:

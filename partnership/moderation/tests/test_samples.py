@@ -248,3 +248,18 @@ def test_removing_the_last_page_is_refused(session, shared_world):
     samples.add_pages(sample, [upload("p2.png", factories.png_bytes(), "image/png")], actor=w["teacher"])
     samples.remove_page(sample.files.get(number=1), actor=w["teacher"])
     assert list(sample.files.values_list("number", flat=True)) == [2]
+
+
+def test_changing_the_class_teacher_is_audited_and_stays_within_the_school(session, shared_world):
+    w = shared_world
+    sample = submit(session, w, teacher=w["teacher"])
+    samples.update_sample(sample, actor=w["head"], teacher_judgement="EXS", teacher=w["head"])
+    sample.refresh_from_db()
+    assert sample.teacher == w["head"]
+    event = AuditEvent.objects.filter(verb="update", object_id=str(sample.pk)).latest("at")
+    assert event.detail["teacher_id"] == [str(w["teacher"].pk), str(w["head"].pk)]
+    with pytest.raises(ApplicationError, match="work at the school"):
+        samples.update_sample(sample, actor=w["head"], teacher_judgement="EXS", teacher=w["partner_teacher"])
+    samples.update_sample(sample, actor=w["head"], teacher_judgement="EXS")  # left out: kept
+    sample.refresh_from_db()
+    assert sample.teacher == w["head"]
