@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "partnership.outcomes",
     "partnership.reviews",
     "partnership.moderation",
+    "partnership.goodpractice",
     "partnership.api",
     "partnership.home",
 ]

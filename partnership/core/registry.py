@@ -100,6 +100,10 @@ class SchoolEvidence:
     area_keys: tuple[str, ...] = ()  # framework area keys it bears on, e.g. ("achievement",)
     concern: bool = False  # a weakness: a flag, a measure well below national, a plan priority
     detail: str = ""
+    # What it is about in the good practice register's words (`goodpractice.PracticeArea` keys such
+    # as "maths", "reading", "eyfs", "send", "disadvantaged"): how a need finds a strength.
+    topics: tuple[str, ...] = ()
+    strength: bool = False  # a proven strength: a measure significantly above national, an endorsed Area of Excellence
 
 
 @dataclass(frozen=True)
@@ -124,4 +128,81 @@ def school_evidence(user: Any, school: Any, academic_year: int) -> list[SchoolEv
     found: list[SchoolEvidence] = []
     for source in EVIDENCE_SOURCES:
         found.extend(source.collect(user, school, academic_year))
+    return found
+
+
+@dataclass(frozen=True)
+class PracticeSource:
+    """What an app knows about schools' practice beyond the evidence a self-evaluation links to: the
+    areas for development and strengths of self-evaluations and peer reviews, endorsed Areas of
+    Excellence, moderation agreement. `collect_many` is (user, schools, academic year) -> {school
+    id: items this person may see}, in a number of queries that does not grow with the schools."""
+
+    key: str
+    collect_many: Callable[[Any, list[Any], int], dict[int, list[SchoolEvidence]]]
+    order: int = 100
+
+
+PRACTICE_SOURCES: list[PracticeSource] = []
+
+
+def register_practice_source(source: PracticeSource) -> None:
+    _add(PRACTICE_SOURCES, source, lambda entry: entry.key)
+
+
+def schools_practice(user: Any, schools: list[Any], academic_year: int) -> dict[int, list[SchoolEvidence]]:
+    """Everything the practice sources offer about each of `schools` for a year: {school id: items},
+    every school present, in source order."""
+    found: dict[int, list[SchoolEvidence]] = {school.pk: [] for school in schools}
+    for source in PRACTICE_SOURCES:
+        for school_id, items in source.collect_many(user, schools, academic_year).items():
+            if school_id in found:
+                found[school_id].extend(items)
+    return found
+
+
+@dataclass(frozen=True)
+class SharingDecision:
+    """One decision a school made about what it shares: the choice in force or an earlier one."""
+
+    level: str  # as people say it: "Everyone in our partnerships", "Not shared"
+    decided_by: str  # the person's name, or "" where nobody is recorded
+    decided_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
+class SharingChoiceRecord:
+    """A choice a school has made about what it shares with a partnership, read from where the
+    choice lives (a plan, a SEF, a review report, a register entry, a partnership's threshold)."""
+
+    subject: str  # what kind of thing: "Plan priorities", "Self-evaluation", "Outcome aggregates"
+    item: str  # which one: "School Development Plan 2026/27"
+    partnership: str  # the partnership it is shared with, or "Each partnership"
+    current: SharingDecision
+    history: tuple[SharingDecision, ...] = ()  # earlier decisions, newest first
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SharingSource:
+    """An app's contribution to a school's data-sharing record: school -> its choices."""
+
+    key: str
+    collect: Callable[[Any], list[SharingChoiceRecord]]
+    order: int = 100
+
+
+SHARING_SOURCES: list[SharingSource] = []
+
+
+def register_sharing_source(source: SharingSource) -> None:
+    _add(SHARING_SOURCES, source, lambda entry: entry.key)
+
+
+def sharing_record(school: Any) -> list[SharingChoiceRecord]:
+    """Every data-sharing choice the registered apps hold for a school, in source order."""
+    found: list[SharingChoiceRecord] = []
+    for source in SHARING_SOURCES:
+        found.extend(source.collect(school))
     return found

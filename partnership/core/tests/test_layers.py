@@ -23,6 +23,7 @@ LAYERS = {
     "outcomes": 4,
     "reviews": 4,
     "moderation": 4,
+    "goodpractice": 4,
     "api": 5,
     "home": 5,
 }
