@@ -140,3 +140,14 @@ class PersonChoiceField(forms.ChoiceField):
         result = super().__deepcopy__(memo)  # type: ignore[misc]
         result.people = dict(self.people)
         return result
+
+
+class DateInput(forms.DateInput):
+    """A date field as the browser's date picker, showing its value as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def format_value(self, value: Any) -> str | None:
+        import datetime
+
+        return value.isoformat() if isinstance(value, datetime.date) else super().format_value(value)
