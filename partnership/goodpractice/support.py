@@ -36,7 +36,7 @@ def _audit(actor: Any, verb: str, req: SupportRequest, request: HttpRequest | No
 
 
 def _locked(req: SupportRequest) -> SupportRequest:
-    return SupportRequest.objects.select_for_update().select_related("entry").get(pk=req.pk)
+    return SupportRequest.objects.select_for_update(of=("self",)).select_related("entry").get(pk=req.pk)
 
 
 def _expect(req: SupportRequest, *statuses: str, doing: str) -> None:

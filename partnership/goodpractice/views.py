@@ -50,7 +50,7 @@ def _entry(request: HttpRequest, pk: int, action: str = "view") -> RegisterEntry
 
 def _school_people(school: Any) -> list[Any]:
     rows = RoleAssignment.objects.current().filter(school=school).select_related("person__school").order_by(
-        "person__first_name", "person__last_name"
+        "person__full_name"
     )
     return list({row.person.pk: row.person for row in rows}.values())
 

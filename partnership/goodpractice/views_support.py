@@ -171,7 +171,7 @@ def request_create(request: HttpRequest, slug: str, entry_pk: int) -> HttpRespon
 
 def _people_of(*schools: School) -> list[Any]:
     rows = RoleAssignment.objects.current().filter(school__in=schools).select_related("person__school").order_by(
-        "person__first_name", "person__last_name"
+        "person__full_name"
     )
     return list({row.person.pk: row.person for row in rows}.values())
 
