@@ -23,7 +23,11 @@ SHIPPED_AREAS: tuple[tuple[str, str, str], ...] = (
     ("attendance", "Attendance", "attendance-behaviour"),
     ("behaviour", "Behaviour", "attendance-behaviour,behaviour-attitudes"),
     ("personal-development", "Personal development and well-being", "personal-development"),
-    ("curriculum", "Curriculum and teaching", "curriculum-teaching,quality-of-education,curriculum,quality-of-provision"),
+    (
+        "curriculum",
+        "Curriculum and teaching",
+        "curriculum-teaching,quality-of-education,curriculum,quality-of-provision",
+    ),
     ("leadership", "Leadership", "leadership-governance,leadership-management,leadership"),
     ("governance", "Governance", "leadership-governance"),
 )

@@ -29,37 +29,96 @@ from partnership.goodpractice.models import PracticeArea, RegisterEntry
 # (school slug, area key, title, description, capacity, inspection, endorse)
 ENTRIES: dict[str, list[tuple[str, str, str, str, int, str, bool]]] = {
     "stars": [
-        ("kingfield-primary", "maths", "Mastery maths from Reception to Year 6",
-         "Daily maths meetings, concrete-pictorial-abstract lessons and same-day intervention. Visitors watch a "
-         "Year 2 and a Year 5 lesson, look at books with the maths lead and take away the calculation policy.",
-         3, "Ofsted 2025: Achievement, Strong standard", True),
-        ("byfleet-primary", "writing", "Writing for a purpose in Key Stage 2",
-         "Every unit ends in a real audience: letters to the council, a class anthology, reports for the school "
-         "website. Moderation has agreed with our judgements for three years.", 2, "", True),
-        ("westfield-primary", "phonics", "Phonics with fidelity to one programme",
-         "One validated programme taught the same way in every class, keep-up sessions the same day and a "
-         "reading-for-pleasure library banded to the programme.", 2, "Ofsted 2025: Curriculum and teaching, Strong standard",
-         False),
-        ("st-marys-cofe-primary", "eyfs", "Talk-rich continuous provision in Reception",
-         "Adults model language in every area of provision; a 'word of the week' shared with families; "
-         "assessment by observation kept to what matters.", 2, "", False),
-        ("maybury-primary", "eal", "Welcoming new arrivals with English as an additional language",
-         "A two-week induction with a buddy and a home-language welcome pack, pre-teaching of topic vocabulary "
-         "and a weekly check of progress in English.", 2, "", True),
+        (
+            "kingfield-primary",
+            "maths",
+            "Mastery maths from Reception to Year 6",
+            "Daily maths meetings, concrete-pictorial-abstract lessons and same-day intervention. Visitors watch a "
+            "Year 2 and a Year 5 lesson, look at books with the maths lead and take away the calculation policy.",
+            3,
+            "Ofsted 2025: Achievement, Strong standard",
+            True,
+        ),
+        (
+            "byfleet-primary",
+            "writing",
+            "Writing for a purpose in Key Stage 2",
+            "Every unit ends in a real audience: letters to the council, a class anthology, reports for the school "
+            "website. Moderation has agreed with our judgements for three years.",
+            2,
+            "",
+            True,
+        ),
+        (
+            "westfield-primary",
+            "phonics",
+            "Phonics with fidelity to one programme",
+            "One validated programme taught the same way in every class, keep-up sessions the same day and a "
+            "reading-for-pleasure library banded to the programme.",
+            2,
+            "Ofsted 2025: Curriculum and teaching, Strong standard",
+            False,
+        ),
+        (
+            "st-marys-cofe-primary",
+            "eyfs",
+            "Talk-rich continuous provision in Reception",
+            "Adults model language in every area of provision; a 'word of the week' shared with families; "
+            "assessment by observation kept to what matters.",
+            2,
+            "",
+            False,
+        ),
+        (
+            "maybury-primary",
+            "eal",
+            "Welcoming new arrivals with English as an additional language",
+            "A two-week induction with a buddy and a home-language welcome pack, pre-teaching of topic vocabulary "
+            "and a weekly check of progress in English.",
+            2,
+            "",
+            True,
+        ),
     ],
     "star-collaboration": [
-        ("ongar-place-primary", "writing", "Shared writing and editing stations",
-         "Teachers write live in front of the class, then pupils edit at stations for punctuation, vocabulary "
-         "and cohesion.", 2, "", True),
-        ("the-grange-community-infant", "eyfs", "Outdoor learning in the early years",
-         "Half of each Reception day outdoors, planned against the early learning goals, with a risk-benefit "
-         "approach.", 2, "Ofsted 2025: Early years, Strong standard", False),
-        ("stepgates-community", "maths", "Number sense in Key Stage 1",
-         "Ten minutes of number fluency every day, with the same representations from Reception to Year 2.",
-         2, "", False),
-        ("meadowcroft-infant", "music", "A Key Stage One music festival",
-         "Every class learns a song and an instrument piece each term for the festival the four schools share.",
-         1, "", True),
+        (
+            "ongar-place-primary",
+            "writing",
+            "Shared writing and editing stations",
+            "Teachers write live in front of the class, then pupils edit at stations for punctuation, vocabulary "
+            "and cohesion.",
+            2,
+            "",
+            True,
+        ),
+        (
+            "the-grange-community-infant",
+            "eyfs",
+            "Outdoor learning in the early years",
+            "Half of each Reception day outdoors, planned against the early learning goals, with a risk-benefit "
+            "approach.",
+            2,
+            "Ofsted 2025: Early years, Strong standard",
+            False,
+        ),
+        (
+            "stepgates-community",
+            "maths",
+            "Number sense in Key Stage 1",
+            "Ten minutes of number fluency every day, with the same representations from Reception to Year 2.",
+            2,
+            "",
+            False,
+        ),
+        (
+            "meadowcroft-infant",
+            "music",
+            "A Key Stage One music festival",
+            "Every class learns a song and an instrument piece each term for the festival the four schools share.",
+            1,
+            "",
+            True,
+        ),
     ],
 }
 # (asking school, supporting school, area): the stage each demo request reaches.
@@ -94,14 +153,15 @@ def _need_for(head: User, school: School, area: PracticeArea, year: int) -> need
     for item in needs.school_needs(head, school, year):
         if area in item.areas:
             return item
-    own = needs.need_add(school=school, academic_year=year, area=area, title=f"Improve {area.name.lower()}",
-                         actor=head)
+    own = needs.need_add(school=school, academic_year=year, area=area, title=f"Improve {area.name.lower()}", actor=head)
     return needs.find_need(head, school, year, f"own|{own.pk}") or needs.NeedItem(
         f"own|{own.pk}", "own", own.title, "", (area,), need=own
     )
 
 
-def _entries(partnership: Partnership, rows: list[tuple[str, str, str, str, int, str, bool]]) -> dict[tuple[str, str], RegisterEntry]:
+def _entries(
+    partnership: Partnership, rows: list[tuple[str, str, str, str, int, str, bool]]
+) -> dict[tuple[str, str], RegisterEntry]:
     coordinator = _coordinator(partnership)
     made = {}
     areas = {a.key: a for a in PracticeArea.objects.all()}
@@ -110,16 +170,27 @@ def _entries(partnership: Partnership, rows: list[tuple[str, str, str, str, int,
         school = School.objects.get(slug=slug)
         head = _head(slug)
         entry = entries.entry_propose(
-            partnership=partnership, school=school, area=areas[area_key], title=title, description=description,
-            contact=head, capacity=capacity, inspection=inspection, actor=head,
+            partnership=partnership,
+            school=school,
+            area=areas[area_key],
+            title=title,
+            description=description,
+            contact=head,
+            capacity=capacity,
+            inspection=inspection,
+            actor=head,
         )
         strengths = [i for i in registry.schools_practice(head, [school], year)[school.pk] if i.strength]
         for item in [i for i in strengths if area_key in i.topics][:2]:
             entries.evidence_link(entry=entry, kind=item.kind, ref=item.ref, actor=head)
         if inspection:
             entries.evidence_add_note(entry=entry, kind="inspection", label=inspection, actor=head)
-        entries.resource_add(entry=entry, title=f"{areas[area_key].name}: our approach on one page",
-                             url=f"https://{slug}.example.org/{area_key}-approach", actor=head)
+        entries.resource_add(
+            entry=entry,
+            title=f"{areas[area_key].name}: our approach on one page",
+            url=f"https://{slug}.example.org/{area_key}-approach",
+            actor=head,
+        )
         entry.refresh_from_db()
         if endorse and coordinator is not None and entry.status == RegisterEntry.Status.PROPOSED:
             entries.entry_endorse(entry=entry, note="Raising Achievement Board, autumn term meeting", actor=coordinator)
@@ -127,7 +198,9 @@ def _entries(partnership: Partnership, rows: list[tuple[str, str, str, str, int,
     return made
 
 
-def _support(made: dict[tuple[str, str], RegisterEntry], rows: list[tuple[str, str, str, str]], today: datetime.date) -> int:
+def _support(
+    made: dict[tuple[str, str], RegisterEntry], rows: list[tuple[str, str, str, str]], today: datetime.date
+) -> int:
     year = current_academic_year(today)
     count = 0
     for asking, supporting, area_key, stage in rows:
@@ -136,7 +209,12 @@ def _support(made: dict[tuple[str, str], RegisterEntry], rows: list[tuple[str, s
         head, other = _head(asking), _head(supporting)
         item = _need_for(head, school, entry.area, year)
         req = support.request_create(
-            entry=entry, school=school, need=item, area=entry.area, sessions=2, actor=head,
+            entry=entry,
+            school=school,
+            need=item,
+            area=entry.area,
+            sessions=2,
+            actor=head,
             message="We would like to see this in action and talk to the lead about how it started.",
         )
         count += 1
@@ -147,19 +225,42 @@ def _support(made: dict[tuple[str, str], RegisterEntry], rows: list[tuple[str, s
             continue
         start = today - datetime.timedelta(days=40)
         req = support.plan_agree(
-            req=req, plan=f"Two half-day visits to {entry.school.name}, then a follow-up in our school.",
-            sessions=2, visits=2, starts_on=start, ends_on=today + datetime.timedelta(days=30), cost=None,
-            impact_target=item.title, actor=other,
+            req=req,
+            plan=f"Two half-day visits to {entry.school.name}, then a follow-up in our school.",
+            sessions=2,
+            visits=2,
+            starts_on=start,
+            ends_on=today + datetime.timedelta(days=30),
+            cost=None,
+            impact_target=item.title,
+            actor=other,
         )
-        for n, note in enumerate(["Watched two lessons and looked at books with the lead.",
-                                  "The lead team-taught with our Year 5 teacher; we agreed a sequence to trial."]):
-            support.session_log(req=req, day=start + datetime.timedelta(days=7 + 14 * n), kind="visit_host",
-                                days=Decimal("0.5"), attendees="Headteacher and subject lead", impact_note=note,
-                                actor=head)
-        support.request_action_create(req=req, title="Trial the agreed sequence in two classes", owner=head,
-                                      due_on=today + datetime.timedelta(days=21), actor=head)
+        for n, note in enumerate(
+            [
+                "Watched two lessons and looked at books with the lead.",
+                "The lead team-taught with our Year 5 teacher; we agreed a sequence to trial.",
+            ]
+        ):
+            support.session_log(
+                req=req,
+                day=start + datetime.timedelta(days=7 + 14 * n),
+                kind="visit_host",
+                days=Decimal("0.5"),
+                attendees="Headteacher and subject lead",
+                impact_note=note,
+                actor=head,
+            )
+        support.request_action_create(
+            req=req,
+            title="Trial the agreed sequence in two classes",
+            owner=head,
+            due_on=today + datetime.timedelta(days=21),
+            actor=head,
+        )
         support.impact_record(
-            req=req, impact="partly", target=item.title,
+            req=req,
+            impact="partly",
+            target=item.title,
             note="Book looks show more pupils explaining their reasoning; the spring assessment will tell us more.",
             actor=head,
         )
@@ -195,5 +296,3 @@ def _buddies_loader():  # type: ignore[no-untyped-def]
     except ImportError:
         return None
     return load_buddies
-
-

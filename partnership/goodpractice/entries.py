@@ -79,7 +79,9 @@ def entry_propose(
         proposed_at=now,
         updated_at=now,
     )
-    audit.record(actor, "create", entry, detail={"title": entry.title, "area": area.key}, request=request, school_id=school.pk)
+    audit.record(
+        actor, "create", entry, detail={"title": entry.title, "area": area.key}, request=request, school_id=school.pk
+    )
     return entry
 
 
@@ -88,7 +90,9 @@ def _locked(entry: RegisterEntry) -> RegisterEntry:
 
 
 @transaction.atomic
-def entry_update(*, entry: RegisterEntry, data: dict[str, Any], actor: Any, request: HttpRequest | None = None) -> RegisterEntry:
+def entry_update(
+    *, entry: RegisterEntry, data: dict[str, Any], actor: Any, request: HttpRequest | None = None
+) -> RegisterEntry:
     """Change an entry's details (a subset of ENTRY_FIELDS)."""
     entry = _locked(entry)
     if entry.status == RegisterEntry.Status.WITHDRAWN:
@@ -140,14 +144,29 @@ def evidence_link(
         raise ApplicationError("Choose evidence from the list.", field="choice")
     entry = _locked(entry)
     evidence = EntryEvidence.objects.create(
-        entry=entry, kind=STRENGTH_KINDS[kind], ref=ref[:200], label=item.label[:300], url=item.url[:500], added_by=actor
+        entry=entry,
+        kind=STRENGTH_KINDS[kind],
+        ref=ref[:200],
+        label=item.label[:300],
+        url=item.url[:500],
+        added_by=actor,
     )
     audit.record(
-        actor, "add_evidence", entry, detail={"kind": evidence.kind, "label": evidence.label}, request=request,
+        actor,
+        "add_evidence",
+        entry,
+        detail={"kind": evidence.kind, "label": evidence.label},
+        request=request,
         school_id=entry.school_id,
     )
     if evidence.kind == EntryEvidence.Kind.AOE and entry.status == RegisterEntry.Status.PROPOSED:
-        _endorse(entry, RegisterEntry.EndorsedBy.REVIEW, f"Area of Excellence endorsed by its peer review: {item.label}"[:300], actor, request)
+        _endorse(
+            entry,
+            RegisterEntry.EndorsedBy.REVIEW,
+            f"Area of Excellence endorsed by its peer review: {item.label}"[:300],
+            actor,
+            request,
+        )
     return evidence
 
 
@@ -164,9 +183,16 @@ def evidence_add_note(
     if url and not url.startswith(("https://", "http://")):
         raise ApplicationError("Enter a web address starting with https://", field="url")
     entry = _locked(entry)
-    evidence = EntryEvidence.objects.create(entry=entry, kind=kind, label=label.strip()[:300], url=url[:500], added_by=actor)
+    evidence = EntryEvidence.objects.create(
+        entry=entry, kind=kind, label=label.strip()[:300], url=url[:500], added_by=actor
+    )
     audit.record(
-        actor, "add_evidence", entry, detail={"kind": kind, "label": evidence.label}, request=request, school_id=entry.school_id
+        actor,
+        "add_evidence",
+        entry,
+        detail={"kind": kind, "label": evidence.label},
+        request=request,
+        school_id=entry.school_id,
     )
     return evidence
 
@@ -175,7 +201,11 @@ def evidence_add_note(
 def evidence_remove(*, evidence: EntryEvidence, actor: Any, request: HttpRequest | None = None) -> None:
     entry = _locked(evidence.entry)
     audit.record(
-        actor, "remove_evidence", entry, detail={"kind": evidence.kind, "label": evidence.label}, request=request,
+        actor,
+        "remove_evidence",
+        entry,
+        detail={"kind": evidence.kind, "label": evidence.label},
+        request=request,
         school_id=entry.school_id,
     )
     evidence.delete()
@@ -216,14 +246,18 @@ def resource_add(
             raise ApplicationError("Enter a web address starting with https://", field="url")
         resource.url = url[:500]
     resource.save()
-    audit.record(actor, "add_resource", entry, detail={"title": resource.title}, request=request, school_id=entry.school_id)
+    audit.record(
+        actor, "add_resource", entry, detail={"title": resource.title}, request=request, school_id=entry.school_id
+    )
     return resource
 
 
 @transaction.atomic
 def resource_remove(*, resource: EntryResource, actor: Any, request: HttpRequest | None = None) -> None:
     entry = _locked(resource.entry)
-    audit.record(actor, "remove_resource", entry, detail={"title": resource.title}, request=request, school_id=entry.school_id)
+    audit.record(
+        actor, "remove_resource", entry, detail={"title": resource.title}, request=request, school_id=entry.school_id
+    )
     if resource.file:
         resource.file.delete(save=False)
     resource.delete()
@@ -246,7 +280,9 @@ def entry_endorse(*, entry: RegisterEntry, note: str, actor: Any, request: HttpR
     as the meeting it was agreed at)."""
     entry = _locked(entry)
     if entry.status != RegisterEntry.Status.PROPOSED:
-        raise ApplicationError(f"This entry is {entry.get_status_display().lower()}: only a proposed entry can be endorsed.")
+        raise ApplicationError(
+            f"This entry is {entry.get_status_display().lower()}: only a proposed entry can be endorsed."
+        )
     if not note.strip():
         raise ApplicationError("Enter when and how the board agreed it.", field="note")
     _endorse(entry, RegisterEntry.EndorsedBy.BOARD, note.strip()[:300], actor, request)

@@ -30,11 +30,11 @@ class EntryForm(GovukErrorMessages, forms.Form):
     title = forms.CharField(label="Title", max_length=200, help_text='For example "Mastery maths in Key Stage 1".')
     description = forms.CharField(label="What the school does", widget=forms.Textarea)
     contact = PersonChoiceField(label="Contact person", required=False, empty_label="Choose a person")
-    capacity = forms.IntegerField(
-        label="Visits or sessions it can host a term", min_value=0, max_value=30, initial=2
-    )
+    capacity = forms.IntegerField(label="Visits or sessions it can host a term", min_value=0, max_value=30, initial=2)
     inspection = forms.CharField(
-        label="What inspection said (optional)", max_length=200, required=False,
+        label="What inspection said (optional)",
+        max_length=200,
+        required=False,
         help_text='For example "Ofsted 2025: Achievement, Strong standard".',
     )
 
@@ -55,8 +55,8 @@ class RegisterFilterForm(forms.Form):
 
     def __init__(self, *args: Any, areas: Iterable[PracticeArea], schools: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", "All areas"), *((a.key, a.name) for a in areas)]
-        self.fields["school"].choices = [("", "All schools"), *((s.slug, s.name) for s in schools)]
+        self.fields["area"].choices = [("", "All areas"), *((a.key, a.name) for a in areas)]  # type: ignore[attr-defined]
+        self.fields["school"].choices = [("", "All schools"), *((s.slug, s.name) for s in schools)]  # type: ignore[attr-defined]
 
 
 class EvidenceChoiceForm(GovukErrorMessages, forms.Form):
@@ -65,7 +65,9 @@ class EvidenceChoiceForm(GovukErrorMessages, forms.Form):
 
     def __init__(self, *args: Any, offered: Iterable[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = [(f"{item.kind}|{item.ref}", item.label) for item in offered]
+        self.fields["choice"].choices = [  # type: ignore[attr-defined]
+            (f"{item.kind}|{item.ref}", item.label) for item in offered
+        ]
 
 
 class EvidenceNoteForm(GovukErrorMessages, forms.Form):
@@ -82,14 +84,17 @@ class EvidenceNoteForm(GovukErrorMessages, forms.Form):
 class ResourceForm(GovukErrorMessages, forms.Form):
     required_messages = {"title": "Enter a title for the resource"}
     title = forms.CharField(label="Title", max_length=200)
-    file = forms.FileField(label="File (PDF, Word, Excel, PowerPoint, OpenDocument, PNG or JPEG, up to 20 MB)", required=False)
+    file = forms.FileField(
+        label="File (PDF, Word, Excel, PowerPoint, OpenDocument, PNG or JPEG, up to 20 MB)", required=False
+    )
     url = forms.URLField(label="Or a web address", required=False, max_length=500, assume_scheme="https")
 
 
 class EndorseForm(GovukErrorMessages, forms.Form):
     required_messages = {"note": "Enter when and how the board agreed it"}
     note = forms.CharField(
-        label="When and how the board agreed it", max_length=300,
+        label="When and how the board agreed it",
+        max_length=300,
         help_text='For example "Raising Achievement Board, 14 November 2026".',
     )
 
@@ -105,7 +110,9 @@ class RequestForm(GovukErrorMessages, forms.Form):
     required_messages = {"sessions": "Enter how many sessions or visits you would like"}
     sessions = forms.IntegerField(label="Sessions or visits you would like", min_value=1, max_value=30, initial=2)
     message = forms.CharField(
-        label="Message to the school (optional)", required=False, widget=forms.Textarea,
+        label="Message to the school (optional)",
+        required=False,
+        widget=forms.Textarea,
         help_text="What you have tried, who would take part, when suits you.",
     )
 
@@ -122,8 +129,9 @@ class PlanForm(GovukErrorMessages, forms.Form):
     visits = forms.IntegerField(label="Of which visits", min_value=0, max_value=30, initial=0)
     starts_on = forms.DateField(label="Starts (optional)", required=False, widget=DateInput)
     ends_on = forms.DateField(label="Ends (optional)", required=False, widget=DateInput)
-    cost = forms.DecimalField(label="Cost in pounds, if any (optional)", required=False, min_value=Decimal(0),
-                              max_digits=8, decimal_places=2)
+    cost = forms.DecimalField(
+        label="Cost in pounds, if any (optional)", required=False, min_value=Decimal(0), max_digits=8, decimal_places=2
+    )
     impact_target = forms.CharField(label="What it is meant to move", max_length=300, required=False)
 
 
@@ -136,8 +144,14 @@ class SessionForm(GovukErrorMessages, forms.Form):
     }
     day = forms.DateField(label="Date", widget=DateInput)
     kind = forms.ChoiceField(label="Kind", choices=SupportSession.Kind.choices, widget=forms.RadioSelect)
-    days = forms.DecimalField(label="Length in days", min_value=Decimal("0.1"), max_value=Decimal(10), decimal_places=1,
-                              initial=Decimal("0.5"), help_text="0.5 is a half day.")
+    days = forms.DecimalField(
+        label="Length in days",
+        min_value=Decimal("0.1"),
+        max_value=Decimal(10),
+        decimal_places=1,
+        initial=Decimal("0.5"),
+        help_text="0.5 is a half day.",
+    )
     attendees = forms.CharField(label="Who took part (optional)", max_length=300, required=False)
     impact_note = forms.CharField(label="What changed", widget=forms.Textarea)
 

@@ -72,7 +72,9 @@ class RegisterEntry(models.Model):
         default=2, help_text="Visits or sessions the school can host or give a term."
     )
     inspection = models.CharField(
-        max_length=200, blank=True, help_text='What inspection said of this area, e.g. "Ofsted 2025: Achievement, Strong standard".'
+        max_length=200,
+        blank=True,
+        help_text='What inspection said of this area, e.g. "Ofsted 2025: Achievement, Strong standard".',
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     endorsed_how = models.CharField(max_length=20, choices=EndorsedBy.choices, blank=True)
@@ -271,7 +273,9 @@ class SupportSession(models.Model):
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="sessions")
     day = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.VISIT_HOST)
-    days = models.DecimalField(max_digits=3, decimal_places=1, default=0.5, help_text="Length in days: 0.5 is a half day.")
+    days = models.DecimalField(
+        max_digits=3, decimal_places=1, default=0.5, help_text="Length in days: 0.5 is a half day."
+    )
     attendees = models.CharField(max_length=300, blank=True, help_text="Who took part.")
     impact_note = models.TextField(help_text="What changed, in a sentence or two.")
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -149,7 +149,9 @@ def need_add(
         description=description.strip(),
         created_by=actor,
     )
-    audit.record(actor, "create", need, detail={"title": need.title, "area": area.key}, request=request, school_id=school.pk)
+    audit.record(
+        actor, "create", need, detail={"title": need.title, "area": area.key}, request=request, school_id=school.pk
+    )
     return need
 
 

@@ -111,6 +111,13 @@ def manages_pair(p: Principal, pair: Any) -> bool:
 
 def register() -> None:
     access.register(
+        "goodpractice.practicearea",
+        name="Register area (the managed list)",
+        scope=lambda p: Q(),
+        view="anyone signed in",
+        act="changed by platform administrators in the admin",
+    )
+    access.register(
         "directory.partnership",
         name="Partnership (good practice)",
         rules={
@@ -143,8 +150,7 @@ def register() -> None:
             "edit": edits_entry,
             "endorse": lambda p, o: o.partnership_id in p.coordinates,
         },
-        view="everyone who can view the partnership (a withdrawn entry: its school and the partnership's "
-        "coordinators)",
+        view="everyone who can view the partnership (a withdrawn entry: its school and the partnership's coordinators)",
         act="`edit` (details, evidence, resources, withdraw): the school's headteacher and senior leaders and the "
         "entry's contact; `endorse` (for the Raising Achievement Board): the partnership's coordinators",
     )
@@ -177,8 +183,7 @@ def register() -> None:
             "close": lambda p, o: takes_part(p, o) or o.partnership_id in p.coordinates,
             "add_action": takes_part,
         },
-        view="staff of the school asking and of the school supporting, and the partnership's coordinators and "
-        "advisers",
+        view="staff of the school asking and of the school supporting, and the partnership's coordinators and advisers",
         act="`respond` (accept or decline): the supporting school's headteacher and senior leaders and the entry's "
         "contact; `withdraw` and `record_impact`: the asking school's headteacher and senior leaders; "
         "`agree_plan`, `log_session` and `add_action`: the leaders of either school and the entry's contact; "

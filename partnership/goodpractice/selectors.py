@@ -45,7 +45,9 @@ def register_entries(
         rows = rows.filter(school__slug=school)
     for word in query.split()[:8]:
         rows = rows.filter(
-            Q(title__icontains=word) | Q(description__icontains=word) | Q(school__name__icontains=word)
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(school__name__icontains=word)
             | Q(area__name__icontains=word)
         )
     return (
@@ -117,16 +119,18 @@ def school_ledger(user: Any, school: Any, academic_year: int | None = None) -> L
     """The support a school has given and received: one line per request with sessions logged or
     accepted, counted in sessions and days."""
     rows = access.visible_to(user, SupportRequest).filter(Q(requesting_school=school) | Q(supporting_school=school))
-    rows = rows.exclude(status__in=[SupportRequest.Status.REQUESTED, SupportRequest.Status.DECLINED,
-                                    SupportRequest.Status.WITHDRAWN])
+    rows = rows.exclude(
+        status__in=[SupportRequest.Status.REQUESTED, SupportRequest.Status.DECLINED, SupportRequest.Status.WITHDRAWN]
+    )
     if academic_year is not None:
         rows = rows.filter(academic_year=academic_year)
     ledger = Ledger()
     for req in _with_sessions(rows).order_by("-requested_at"):
+        count, days = req.session_count, req.session_days  # type: ignore[attr-defined]
         if req.supporting_school_id == school.pk:
-            ledger.given.append(LedgerLine(req, req.requesting_school, "given", req.session_count, req.session_days))
+            ledger.given.append(LedgerLine(req, req.requesting_school, "given", count, days))
         else:
-            ledger.received.append(LedgerLine(req, req.supporting_school, "received", req.session_count, req.session_days))
+            ledger.received.append(LedgerLine(req, req.supporting_school, "received", count, days))
     return ledger
 
 
@@ -201,8 +205,13 @@ def support_matrix(user: Any, partnership: Any, academic_year: int | None = None
             if entry.school_id == school.pk:
                 row.strengths.setdefault(entry.area.key, []).append(entry)
         rows.append(row)
-    wanted = [(school, item, by_key[area.key]) for school in schools for item in needs[school.pk]
-              for area in item.areas[:1] if area.key in by_key]
+    wanted = [
+        (school, item, by_key[area.key])
+        for school in schools
+        for item in needs[school.pk]
+        for area in item.areas[:1]
+        if area.key in by_key
+    ]
     found = matching.match_all([as_need(s.pk, item, area.key) for s, item, area in wanted], offers)
     pairs, unmet = [], []
     for (school, item, area), matches in zip(wanted, found, strict=True):
@@ -231,6 +240,8 @@ def my_requests(user: Any) -> dict[str, list[SupportRequest]]:
         .select_related("requesting_school", "supporting_school", "area")
     )
     return {
-        "waiting": [r for r in rows if r.status == SupportRequest.Status.REQUESTED and r.supporting_school_id in schools],
+        "waiting": [
+            r for r in rows if r.status == SupportRequest.Status.REQUESTED and r.supporting_school_id in schools
+        ],
         "open": [r for r in rows if r.status != SupportRequest.Status.REQUESTED or r.requesting_school_id in schools],
     }

@@ -23,7 +23,9 @@ def entries_with_room(queryset: Any) -> Any:
 def live_entries(user: Any, partnership_ids: Any) -> list[RegisterEntry]:
     """The live entries of these partnerships this person may see, with their evidence and room."""
     rows = entries_with_room(
-        access.visible_to(user, RegisterEntry).filter(partnership_id__in=list(partnership_ids)).exclude(status="withdrawn")
+        access.visible_to(user, RegisterEntry)
+        .filter(partnership_id__in=list(partnership_ids))
+        .exclude(status="withdrawn")
     )
     return list(
         rows.select_related("school", "area", "contact", "partnership").prefetch_related(
@@ -61,8 +63,12 @@ def school_partnerships(school: Any) -> list[int]:
     return list(Membership.objects.current().filter(school=school).values_list("partnership_id", flat=True))
 
 
-def suggestions_for(user: Any, school: Any, item: NeedItem, area_key: str) -> list[tuple[matching.Match, RegisterEntry]]:
+def suggestions_for(
+    user: Any, school: Any, item: NeedItem, area_key: str
+) -> list[tuple[matching.Match, RegisterEntry]]:
     """The entries of the school's partnerships that could meet the need in `area_key`, best first."""
-    entries = {entry.pk: entry for entry in live_entries(user, school_partnerships(school)) if entry.area.key == area_key}
+    entries = {
+        entry.pk: entry for entry in live_entries(user, school_partnerships(school)) if entry.area.key == area_key
+    }
     found = matching.match_need(as_need(school.pk, item, area_key), [as_offer(e) for e in entries.values()])
     return [(match, entries[match.offer.entry_id]) for match in found]

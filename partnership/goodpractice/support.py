@@ -31,8 +31,15 @@ MAX_SESSIONS = 30
 
 
 def _audit(actor: Any, verb: str, req: SupportRequest, request: HttpRequest | None, **detail: Any) -> None:
-    audit.record(actor, verb, req, detail=detail or None, request=request, school_id=req.requesting_school_id,
-                 partnership_id=req.partnership_id)
+    audit.record(
+        actor,
+        verb,
+        req,
+        detail=detail or None,
+        request=request,
+        school_id=req.requesting_school_id,
+        partnership_id=req.partnership_id,
+    )
 
 
 def _locked(req: SupportRequest) -> SupportRequest:
@@ -76,7 +83,10 @@ def request_create(
     if not 1 <= sessions <= MAX_SESSIONS:
         raise ApplicationError(f"Ask for between 1 and {MAX_SESSIONS} sessions.", field="sessions")
     duplicate = SupportRequest.objects.filter(
-        entry=entry, requesting_school=school, need_kind=need.kind, need_ref=need.key[:200],
+        entry=entry,
+        requesting_school=school,
+        need_kind=need.kind,
+        need_ref=need.key[:200],
         status__in=[Status.REQUESTED, *SupportRequest.OPEN],
     )
     if duplicate.exists():
@@ -127,7 +137,9 @@ def request_accept(*, req: SupportRequest, actor: Any, request: HttpRequest | No
 
 
 @transaction.atomic
-def request_decline(*, req: SupportRequest, reason: str, actor: Any, request: HttpRequest | None = None) -> SupportRequest:
+def request_decline(
+    *, req: SupportRequest, reason: str, actor: Any, request: HttpRequest | None = None
+) -> SupportRequest:
     req = _locked(req)
     _expect(req, Status.REQUESTED, doing="declined")
     if not reason.strip():
@@ -229,7 +241,12 @@ def session_log(
     if day > timezone.localdate():
         raise ApplicationError("Log a session once it has happened: the date is in the future.", field="day")
     session = SupportSession.objects.create(
-        request=req, day=day, kind=kind, days=days, attendees=attendees.strip()[:300], impact_note=impact_note.strip(),
+        request=req,
+        day=day,
+        kind=kind,
+        days=days,
+        attendees=attendees.strip()[:300],
+        impact_note=impact_note.strip(),
         logged_by=actor,
     )
     _audit(actor, "log_session", req, request, day=str(day), days=str(days))

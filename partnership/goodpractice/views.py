@@ -49,8 +49,11 @@ def _entry(request: HttpRequest, pk: int, action: str = "view") -> RegisterEntry
 
 
 def _school_people(school: Any) -> list[Any]:
-    rows = RoleAssignment.objects.current().filter(school=school).select_related("person__school").order_by(
-        "person__full_name"
+    rows = (
+        RoleAssignment.objects.current()
+        .filter(school=school)
+        .select_related("person__school")
+        .order_by("person__full_name")
     )
     return list({row.person.pk: row.person for row in rows}.values())
 
@@ -103,7 +106,7 @@ def _register_context(request: HttpRequest, partnership: Partnership) -> dict[st
         )
     )
     for row in rows:
-        row.free = max(0, row.capacity - (row.reserved_now or 0))
+        row.free = max(0, row.capacity - (row.reserved_now or 0))  # type: ignore[attr-defined]
     return {"partnership": partnership, "filters": form, "rows": rows, "filtered": bool(request.GET)}
 
 
@@ -145,8 +148,9 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = EntryForm(request.POST or None, people=_school_people(school), initial={"contact": request.user.pk})
 
     def save(f: EntryForm) -> RegisterEntry:
-        return entries.entry_propose(partnership=partnership, school=school, actor=request.user, request=request,
-                                     **f.cleaned_data)
+        return entries.entry_propose(
+            partnership=partnership, school=school, actor=request.user, request=request, **f.cleaned_data
+        )
 
     return form_page(
         request,
@@ -197,8 +201,14 @@ def entries_reserved(entry: RegisterEntry) -> int:
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk, "edit")
-    initial = {"area": entry.area_id, "title": entry.title, "description": entry.description,
-               "contact": entry.contact_id, "capacity": entry.capacity, "inspection": entry.inspection}
+    initial = {
+        "area": entry.area_id,
+        "title": entry.title,
+        "description": entry.description,
+        "contact": entry.contact_id,
+        "capacity": entry.capacity,
+        "inspection": entry.inspection,
+    }
     form = EntryForm(request.POST or None, initial=initial, people=_school_people(entry.school))
 
     def save(f: EntryForm) -> RegisterEntry:
@@ -215,8 +225,9 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "caption": entry.title,
             "submit": "Save",
             "back": reverse("goodpractice:entry_detail", args=[entry.pk]),
-            "crumbs": register_crumbs(entry.partnership, (entry.title, reverse("goodpractice:entry_detail", args=[entry.pk])),
-                                      ("Change", "")),
+            "crumbs": register_crumbs(
+                entry.partnership, (entry.title, reverse("goodpractice:entry_detail", args=[entry.pk])), ("Change", "")
+            ),
         },
     )
 
@@ -244,7 +255,9 @@ def entry_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         elif which == "note" and note_form.is_valid():
             if run_action(
                 request,
-                lambda: entries.evidence_add_note(entry=entry, actor=request.user, request=request, **note_form.cleaned_data),
+                lambda: entries.evidence_add_note(
+                    entry=entry, actor=request.user, request=request, **note_form.cleaned_data
+                ),
                 "Evidence added.",
             ):
                 return redirect(back)
@@ -269,8 +282,11 @@ def entry_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(EntryEvidence.objects.select_related("entry"), pk=pk)
     access.require(request, "edit", evidence.entry)
-    run_action(request, lambda: entries.evidence_remove(evidence=evidence, actor=request.user, request=request),
-               "Evidence removed.")
+    run_action(
+        request,
+        lambda: entries.evidence_remove(evidence=evidence, actor=request.user, request=request),
+        "Evidence removed.",
+    )
     return redirect("goodpractice:entry_detail", evidence.entry_id)
 
 
@@ -320,8 +336,12 @@ def resource_file(request: HttpRequest, pk: int) -> FileResponse:
         from django.http import Http404
 
         raise Http404("This resource is a link.")
-    response = FileResponse(resource.file.open("rb"), content_type=resource.content_type or "application/octet-stream",
-                            as_attachment=True, filename=resource.file.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        resource.file.open("rb"),
+        content_type=resource.content_type or "application/octet-stream",
+        as_attachment=True,
+        filename=resource.file.name.rsplit("/", 1)[-1],
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -331,8 +351,11 @@ def resource_file(request: HttpRequest, pk: int) -> FileResponse:
 def resource_remove(request: HttpRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(EntryResource.objects.select_related("entry"), pk=pk)
     access.require(request, "edit", resource.entry)
-    run_action(request, lambda: entries.resource_remove(resource=resource, actor=request.user, request=request),
-               "Resource removed.")
+    run_action(
+        request,
+        lambda: entries.resource_remove(resource=resource, actor=request.user, request=request),
+        "Resource removed.",
+    )
     return redirect("goodpractice:entry_detail", resource.entry_id)
 
 
@@ -345,7 +368,9 @@ def entry_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda f: entries.entry_endorse(entry=entry, note=f.cleaned_data["note"], actor=request.user, request=request),
+        save=lambda f: entries.entry_endorse(
+            entry=entry, note=f.cleaned_data["note"], actor=request.user, request=request
+        ),
         success_message="Entry endorsed for the Raising Achievement Board.",
         redirect_to=back,
         context={
@@ -362,8 +387,11 @@ def entry_endorse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk, "edit")
-    run_action(request, lambda: entries.entry_withdraw(entry=entry, actor=request.user, request=request),
-               "Entry withdrawn from the register.")
+    run_action(
+        request,
+        lambda: entries.entry_withdraw(entry=entry, actor=request.user, request=request),
+        "Entry withdrawn from the register.",
+    )
     return redirect("goodpractice:entry_detail", entry.pk)
 
 
@@ -371,6 +399,9 @@ def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_restore(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk, "edit")
-    run_action(request, lambda: entries.entry_restore(entry=entry, actor=request.user, request=request),
-               "Entry put forward again.")
+    run_action(
+        request,
+        lambda: entries.entry_restore(entry=entry, actor=request.user, request=request),
+        "Entry put forward again.",
+    )
     return redirect("goodpractice:entry_detail", entry.pk)

@@ -81,8 +81,9 @@ def need_create(request: HttpRequest, slug: str) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda f: needs.need_add(school=school, academic_year=year, actor=request.user, request=request,
-                                      **f.cleaned_data),
+        save=lambda f: needs.need_add(
+            school=school, academic_year=year, actor=request.user, request=request, **f.cleaned_data
+        ),
         success_message="Need added. Find support for it below.",
         redirect_to=reverse("goodpractice:school_needs", args=[school.slug]),
         context={
@@ -100,7 +101,9 @@ def need_create(request: HttpRequest, slug: str) -> HttpResponse:
 def need_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(Need.objects.select_related("school"), pk=pk)
     access.require(request, "edit", need)
-    run_action(request, lambda: needs.need_resolve(need=need, actor=request.user, request=request), "Need marked as met.")
+    run_action(
+        request, lambda: needs.need_resolve(need=need, actor=request.user, request=request), "Need marked as met."
+    )
     return redirect("goodpractice:school_needs", need.school.slug)
 
 
@@ -146,16 +149,23 @@ def find_support(request: HttpRequest, slug: str) -> HttpResponse:
 def request_create(request: HttpRequest, slug: str, entry_pk: int) -> HttpResponse:
     school = _school(request, slug, "find_support")
     item, area, _ = _need_and_area(request, school)
-    entry = get_object_or_404(access.visible_to(request.user, RegisterEntry).select_related("school", "partnership"),
-                              pk=entry_pk)
+    entry = get_object_or_404(
+        access.visible_to(request.user, RegisterEntry).select_related("school", "partnership"), pk=entry_pk
+    )
     form = RequestForm(request.POST or None)
     find = reverse("goodpractice:find_support", args=[school.slug]) + f"?{request.GET.urlencode()}"
     return form_page(
         request,
         form,
         save=lambda f: support.request_create(
-            entry=entry, school=school, need=item, area=area, message=f.cleaned_data["message"],
-            sessions=f.cleaned_data["sessions"], actor=request.user, request=request,
+            entry=entry,
+            school=school,
+            need=item,
+            area=area,
+            message=f.cleaned_data["message"],
+            sessions=f.cleaned_data["sessions"],
+            actor=request.user,
+            request=request,
         ),
         success_message=lambda r: f"Request sent to {r.supporting_school.name}.",
         redirect_to=lambda r: reverse("goodpractice:request_detail", args=[r.pk]),
@@ -170,8 +180,11 @@ def request_create(request: HttpRequest, slug: str, entry_pk: int) -> HttpRespon
 
 
 def _people_of(*schools: School) -> list[Any]:
-    rows = RoleAssignment.objects.current().filter(school__in=schools).select_related("person__school").order_by(
-        "person__full_name"
+    rows = (
+        RoleAssignment.objects.current()
+        .filter(school__in=schools)
+        .select_related("person__school")
+        .order_by("person__full_name")
     )
     return list({row.person.pk: row.person for row in rows}.values())
 
@@ -179,7 +192,10 @@ def _people_of(*schools: School) -> list[Any]:
 def _request_crumbs(req: SupportRequest, *pairs: tuple[str, str]) -> list[tuple[str, str]]:
     return crumbs(
         ("Support requests", reverse("goodpractice:requests")),
-        (f"{req.requesting_school.name} from {req.supporting_school.name}", reverse("goodpractice:request_detail", args=[req.pk])),
+        (
+            f"{req.requesting_school.name} from {req.supporting_school.name}",
+            reverse("goodpractice:request_detail", args=[req.pk]),
+        ),
         *pairs,
     )
 
@@ -199,8 +215,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk)
-    can = {name: access.can(request.user, name, req) for name in
-           ("respond", "withdraw", "agree_plan", "log_session", "record_impact", "close", "add_action")}
+    can = {
+        name: access.can(request.user, name, req)
+        for name in ("respond", "withdraw", "agree_plan", "log_session", "record_impact", "close", "add_action")
+    }
     return render(
         request,
         "goodpractice/request_detail.html",
@@ -210,7 +228,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": support.request_actions(req),
             "can": can,
             "free": max(0, req.entry.capacity - support.reserved_sessions(req.entry)),
-            "crumbs": _request_crumbs(req)[:-1] + [(f"{req.requesting_school.name} from {req.supporting_school.name}", "")],
+            "crumbs": _request_crumbs(req)[:-1]
+            + [(f"{req.requesting_school.name} from {req.supporting_school.name}", "")],
         },
     )
 
@@ -219,8 +238,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk, "respond")
-    run_action(request, lambda: support.request_accept(req=req, actor=request.user, request=request),
-               lambda r: f"Accepted: {r.reserved} sessions held for {r.requesting_school.name}. Agree the plan next.")
+    run_action(
+        request,
+        lambda: support.request_accept(req=req, actor=request.user, request=request),
+        lambda r: f"Accepted: {r.reserved} sessions held for {r.requesting_school.name}. Agree the plan next.",
+    )
     return redirect("goodpractice:request_detail", req.pk)
 
 
@@ -228,8 +250,9 @@ def request_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk, "withdraw")
-    run_action(request, lambda: support.request_withdraw(req=req, actor=request.user, request=request),
-               "Request withdrawn.")
+    run_action(
+        request, lambda: support.request_withdraw(req=req, actor=request.user, request=request), "Request withdrawn."
+    )
     return redirect("goodpractice:request_detail", req.pk)
 
 
@@ -237,13 +260,17 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk, "close")
-    run_action(request, lambda: support.request_close(req=req, actor=request.user, request=request),
-               "Closed. Its sessions are free again in the register.")
+    run_action(
+        request,
+        lambda: support.request_close(req=req, actor=request.user, request=request),
+        "Closed. Its sessions are free again in the register.",
+    )
     return redirect("goodpractice:request_detail", req.pk)
 
 
-def _step(request: HttpRequest, req: SupportRequest, form: Any, *, title: str, submit: str, save: Any,
-          success: str) -> HttpResponse:
+def _step(
+    request: HttpRequest, req: SupportRequest, form: Any, *, title: str, submit: str, save: Any, success: str
+) -> HttpResponse:
     back = reverse("goodpractice:request_detail", args=[req.pk])
     return form_page(
         request,
@@ -265,43 +292,74 @@ def _step(request: HttpRequest, req: SupportRequest, form: Any, *, title: str, s
 @require_http_methods(["GET", "POST"])
 def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk, "respond")
-    return _step(request, req, DeclineForm(request.POST or None), title="Decline the request", submit="Decline",
-                 save=lambda f: support.request_decline(req=req, reason=f.cleaned_data["reason"], actor=request.user,
-                                                        request=request),
-                 success="Request declined. The school has your reason.")
+    return _step(
+        request,
+        req,
+        DeclineForm(request.POST or None),
+        title="Decline the request",
+        submit="Decline",
+        save=lambda f: support.request_decline(
+            req=req, reason=f.cleaned_data["reason"], actor=request.user, request=request
+        ),
+        success="Request declined. The school has your reason.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_plan(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk, "agree_plan")
-    initial = {"plan": req.plan, "sessions": req.planned_sessions or req.sessions_requested,
-               "visits": req.planned_visits or 0, "starts_on": req.starts_on, "ends_on": req.ends_on, "cost": req.cost,
-               "impact_target": req.impact_target}
-    return _step(request, req, PlanForm(request.POST or None, initial=initial), title="Agree the plan",
-                 submit="Save the plan",
-                 save=lambda f: support.plan_agree(req=req, actor=request.user, request=request, **f.cleaned_data),
-                 success="Plan agreed.")
+    initial = {
+        "plan": req.plan,
+        "sessions": req.planned_sessions or req.sessions_requested,
+        "visits": req.planned_visits or 0,
+        "starts_on": req.starts_on,
+        "ends_on": req.ends_on,
+        "cost": req.cost,
+        "impact_target": req.impact_target,
+    }
+    return _step(
+        request,
+        req,
+        PlanForm(request.POST or None, initial=initial),
+        title="Agree the plan",
+        submit="Save the plan",
+        save=lambda f: support.plan_agree(req=req, actor=request.user, request=request, **f.cleaned_data),
+        success="Plan agreed.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk, "log_session")
-    return _step(request, req, SessionForm(request.POST or None), title="Log a session", submit="Log session",
-                 save=lambda f: support.session_log(req=req, actor=request.user, request=request, **f.cleaned_data),
-                 success="Session logged.")
+    return _step(
+        request,
+        req,
+        SessionForm(request.POST or None),
+        title="Log a session",
+        submit="Log session",
+        save=lambda f: support.session_log(req=req, actor=request.user, request=request, **f.cleaned_data),
+        success="Session logged.",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def impact_create(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk, "record_impact")
-    form = ImpactForm(request.POST or None, initial={"target": req.impact_target, "impact": req.impact,
-                                                     "note": req.impact_note})
-    return _step(request, req, form, title="Record the impact", submit="Record impact",
-                 save=lambda f: support.impact_record(req=req, actor=request.user, request=request, **f.cleaned_data),
-                 success="Impact recorded. Close the request when the support has ended.")
+    form = ImpactForm(
+        request.POST or None, initial={"target": req.impact_target, "impact": req.impact, "note": req.impact_note}
+    )
+    return _step(
+        request,
+        req,
+        form,
+        title="Record the impact",
+        submit="Record impact",
+        save=lambda f: support.impact_record(req=req, actor=request.user, request=request, **f.cleaned_data),
+        success="Impact recorded. Close the request when the support has ended.",
+    )
 
 
 @login_required
@@ -309,27 +367,34 @@ def impact_create(request: HttpRequest, pk: int) -> HttpResponse:
 def request_action(request: HttpRequest, pk: int) -> HttpResponse:
     req = _request(request, pk, "add_action")
     form = ActionForm(request.POST or None, people=_people_of(req.requesting_school, req.supporting_school))
-    return _step(request, req, form, title="Add an action", submit="Add action",
-                 save=lambda f: support.request_action_create(req=req, actor=request.user, request=request,
-                                                             **f.cleaned_data),
-                 success="Action added to the action log.")
+    return _step(
+        request,
+        req,
+        form,
+        title="Add an action",
+        submit="Add action",
+        save=lambda f: support.request_action_create(req=req, actor=request.user, request=request, **f.cleaned_data),
+        success="Action added to the action log.",
+    )
 
 
 def _ledger_rows(ledger: selectors.Ledger) -> list[list[Any]]:
     rows = []
     for line in [*ledger.given, *ledger.received]:
         req = line.request
-        rows.append([
-            "Given" if line.direction == "given" else "Received",
-            line.other.name,
-            req.area.name,
-            req.need_title,
-            req.year_label,
-            req.get_status_display(),
-            line.sessions,
-            float(line.days),
-            req.get_impact_display() if req.impact else "",
-        ])
+        rows.append(
+            [
+                "Given" if line.direction == "given" else "Received",
+                line.other.name,
+                req.area.name,
+                req.need_title,
+                req.year_label,
+                req.get_status_display(),
+                line.sessions,
+                float(line.days),
+                req.get_impact_display() if req.impact else "",
+            ]
+        )
     return rows
 
 
@@ -390,11 +455,19 @@ def support_matrix(request: HttpRequest, slug: str) -> HttpResponse:
 def partnership_ledger_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = _matrix_partnership(request, slug)
     totals = selectors.partnership_ledger(request.user, partnership)
-    rows = [[t.school.name, t.given_sessions, float(t.given_days), t.received_sessions, float(t.received_days)]
-            for t in totals]
+    rows = [
+        [t.school.name, t.given_sessions, float(t.given_days), t.received_sessions, float(t.received_days)]
+        for t in totals
+    ]
     requests = [
-        [r.requesting_school.name, r.supporting_school.name, r.area.name, r.need_title, r.get_status_display(),
-         r.session_count]
+        [
+            r.requesting_school.name,
+            r.supporting_school.name,
+            r.area.name,
+            r.need_title,
+            r.get_status_display(),
+            r.session_count,
+        ]  # type: ignore[attr-defined]
         for r in selectors.request_list(request.user, partnership=partnership)
     ]
     return exports.xlsx_response(
@@ -404,5 +477,3 @@ def partnership_ledger_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
             ("Requests", ["School supported", "Supporting school", "Area", "Need", "Status", "Sessions"], requests),
         ],
     )
-
-

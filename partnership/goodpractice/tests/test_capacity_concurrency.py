@@ -93,6 +93,7 @@ def test_concurrent_acceptances_never_overbook_the_entry(capacity, asks, wanted,
         requests = [
             factories.request_at(entry, r.requesting_school, asker=r.requested_by, answerer=answerer, sessions=asks)
             for r in SupportRequest.objects.filter(pk__in=accepted)
-        ] + list(SupportRequest.objects.filter(entry=entry, status=SupportRequest.Status.REQUESTED).exclude(
-            pk__in=accepted))
+        ] + list(
+            SupportRequest.objects.filter(entry=entry, status=SupportRequest.Status.REQUESTED).exclude(pk__in=accepted)
+        )
         requests = list({r.pk: r for r in requests}.values())

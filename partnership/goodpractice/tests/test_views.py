@@ -33,14 +33,22 @@ def test_a_head_puts_an_entry_forward_and_a_coordinator_endorses_it(client, worl
     _login(client, world["partner_head"])
     response = client.post(
         reverse("goodpractice:entry_create", args=["home"]),
-        {"area": factories.area("maths").pk, "title": "Mastery maths", "description": "Daily maths meetings.",
-         "contact": world["partner_head"].pk, "capacity": 2, "inspection": ""},
+        {
+            "area": factories.area("maths").pk,
+            "title": "Mastery maths",
+            "description": "Daily maths meetings.",
+            "contact": world["partner_head"].pk,
+            "capacity": 2,
+            "inspection": "",
+        },
     )
     entry = RegisterEntry.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("goodpractice:entry_detail", args=[entry.pk])
     assert entry.school == world.partner and entry.status == RegisterEntry.Status.PROPOSED
-    response = client.post(reverse("goodpractice:entry_evidence", args=[entry.pk]),
-                           {"form": "note", "kind": "inspection", "label": "Ofsted 2025: Achievement, Strong standard"})
+    response = client.post(
+        reverse("goodpractice:entry_evidence", args=[entry.pk]),
+        {"form": "note", "kind": "inspection", "label": "Ofsted 2025: Achievement, Strong standard"},
+    )
     assert response.status_code == 302 and entry.evidence.get().kind == "inspection"
     _login(client, world["coordinator"])
     client.post(reverse("goodpractice:entry_endorse", args=[entry.pk]), {"note": "Board, 14 November"})
@@ -87,8 +95,10 @@ def test_a_head_finds_support_for_their_own_need_and_the_other_head_accepts(clie
     entry = factories.entry(world.home, world.partner, by=world["partner_head"], area_key="maths")
     factories.entry(world.home, world.own, by=world["head"], area_key="maths", title="Our own maths")
     _login(client, world["head"])
-    client.post(reverse("goodpractice:need_create", args=["own-primary"]),
-                {"area": factories.area("maths").pk, "title": "Reasoning in Year 5"})
+    client.post(
+        reverse("goodpractice:need_create", args=["own-primary"]),
+        {"area": factories.area("maths").pk, "title": "Reasoning in Year 5"},
+    )
     need = Need.objects.get()
     needs_page = client.get(reverse("goodpractice:school_needs", args=["own-primary"])).content.decode()
     assert "Reasoning in Year 5" in needs_page
@@ -104,16 +114,28 @@ def test_a_head_finds_support_for_their_own_need_and_the_other_head_accepts(clie
     client.post(reverse("goodpractice:request_accept", args=[req.pk]))
     req.refresh_from_db()
     assert req.status == SupportRequest.Status.ACCEPTED and req.reserved == 2
-    client.post(reverse("goodpractice:request_plan", args=[req.pk]),
-                {"plan": "Two visits", "sessions": 2, "visits": 2, "impact_target": "Year 5 reasoning"})
+    client.post(
+        reverse("goodpractice:request_plan", args=[req.pk]),
+        {"plan": "Two visits", "sessions": 2, "visits": 2, "impact_target": "Year 5 reasoning"},
+    )
     _login(client, world["head"])
-    client.post(reverse("goodpractice:session_create", args=[req.pk]),
-                {"day": timezone.localdate().isoformat(), "kind": "visit_host", "days": "0.5",
-                 "impact_note": "Saw reasoning prompts used well."})
-    client.post(reverse("goodpractice:impact_create", args=[req.pk]),
-                {"target": "", "impact": "partly", "note": "More pupils explain their answers."})
-    client.post(reverse("goodpractice:request_action", args=[req.pk]),
-                {"title": "Trial prompts in Year 5", "owner": world["head"].pk})
+    client.post(
+        reverse("goodpractice:session_create", args=[req.pk]),
+        {
+            "day": timezone.localdate().isoformat(),
+            "kind": "visit_host",
+            "days": "0.5",
+            "impact_note": "Saw reasoning prompts used well.",
+        },
+    )
+    client.post(
+        reverse("goodpractice:impact_create", args=[req.pk]),
+        {"target": "", "impact": "partly", "note": "More pupils explain their answers."},
+    )
+    client.post(
+        reverse("goodpractice:request_action", args=[req.pk]),
+        {"title": "Trial prompts in Year 5", "owner": world["head"].pk},
+    )
     client.post(reverse("goodpractice:request_close", args=[req.pk]))
     req.refresh_from_db()
     assert req.status == SupportRequest.Status.CLOSED and req.reserved == 0 and req.impact == "partly"
@@ -135,8 +157,9 @@ def test_an_unknown_need_or_area_is_a_404(client, world):
     _login(client, world["head"])
     url = reverse("goodpractice:find_support", args=["own-primary"])
     assert client.get(url, {"need": "own|999"}).status_code == 404
-    need = Need.objects.create(school=world.own, academic_year=2026, area=factories.area(), title="x",
-                               created_by=world["head"])
+    need = Need.objects.create(
+        school=world.own, academic_year=2026, area=factories.area(), title="x", created_by=world["head"]
+    )
     from partnership.core.schoolyear import current_academic_year
 
     need.academic_year = current_academic_year()

@@ -25,11 +25,11 @@ def test_the_apps_declare_their_panels_navigation_and_demo_data():
     columns = {side: [p.key for p in registry.HOME_PANELS if p.column == side] for side in ("left", "right")}
     assert columns == {
         "left": ["overview", "school", "school_work", "partnerships"],
-        "right": ["networks", "meetings", "reviews", "moderation", "actions"],
+        "right": ["networks", "meetings", "reviews", "moderation", "goodpractice", "actions"],
     }
     assert [n.label for n in registry.NAVIGATION] == [
         "Home", "Partnerships", "Schools", "People", "Networks", "Meetings", "Plans", "Outcomes", "Reviews",
-        "Moderation", "Actions",
+        "Moderation", "Good practice", "Actions",
     ]  # fmt: skip
     assert [d.name for d in registry.DEMO_LOADERS] == [
         "directory",
@@ -38,6 +38,7 @@ def test_the_apps_declare_their_panels_navigation_and_demo_data():
         "outcomes",
         "reviews",
         "moderation",
+        "goodpractice",
     ]
 
 
