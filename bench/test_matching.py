@@ -9,7 +9,7 @@ has 0-3 pieces of evidence of any kind. Every need's list is its area's entries 
 so the matches grow with the square of the partnership (about 3 million at 2,000 schools).
 
 The naive version's results are asserted equal to `match_all`'s. It is timed on every need at 20
-and 200 schools; at 2,000 schools, where it takes about a minute, only on every 50th need (the
+and 200 schools; at 2,000 schools, where it takes one to two minutes, only on every 50th need (the
 figure given is that time scaled to all needs, marked "estimated"), unless
 MATCH_BENCH_NAIVE_LARGE=1. Medians and ratios are printed in a "support matching" section at the
 end of the run and kept in each benchmark's extra_info.
@@ -86,7 +86,9 @@ def naive_match_all(needs: list[Need], offers: list[Offer]) -> list[list[Match]]
                 remaining = max(0, offer.capacity - offer.reserved)
                 keyed.append(((remaining == 0, -strength, -remaining, offer.entry_id), offer, strength, remaining))
         keyed.sort(key=lambda row: row[0])
-        results.append([Match(offer, strength, remaining, reasons_for(need, offer)) for _, offer, strength, remaining in keyed])
+        results.append(
+            [Match(offer, strength, remaining, reasons_for(need, offer)) for _, offer, strength, remaining in keyed]
+        )
     return results
 
 

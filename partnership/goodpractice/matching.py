@@ -128,9 +128,7 @@ def _rank_key(need: Need, offer: Offer) -> tuple[int, int, int, int]:
 def _ranked(need: Need, offers: Iterable[Offer]) -> list[Match]:
     """The live offers in the need's area, from any school, best first for the need. Only the
     need's area and measure bear on it, so needs that share both share the ranking."""
-    found = sorted(
-        (o for o in offers if o.area == need.area and not o.withdrawn), key=lambda o: _rank_key(need, o)
-    )
+    found = sorted((o for o in offers if o.area == need.area and not o.withdrawn), key=lambda o: _rank_key(need, o))
     return [Match(o, evidence_strength(o, need), o.remaining, reasons_for(need, o)) for o in found]
 
 

@@ -288,9 +288,14 @@ KINDS = ["measure", "aoe", "review", "moderation", "inspection", "sef", "documen
 WORTH = {"measure": 3, "aoe": 3, "review": 2, "moderation": 2, "inspection": 2, "sef": 1, "document": 1}
 
 evidence_items = st.builds(
-    Evidence, kind=st.sampled_from(KINDS), label=st.sampled_from(["", "a label"]), measure=st.sampled_from(["", *MEASURES])
+    Evidence,
+    kind=st.sampled_from(KINDS),
+    label=st.sampled_from(["", "a label"]),
+    measure=st.sampled_from(["", *MEASURES]),
 )
-needs = st.builds(Need, school_id=st.integers(1, 4), area=st.sampled_from(AREAS), measure=st.sampled_from(["", *MEASURES]))
+needs = st.builds(
+    Need, school_id=st.integers(1, 4), area=st.sampled_from(AREAS), measure=st.sampled_from(["", *MEASURES])
+)
 
 
 @st.composite
@@ -344,7 +349,9 @@ PROPERTY = settings(max_examples=200, deadline=None, derandomize=True, suppress_
 @given(needs, offer_lists())
 def test_the_matches_are_exactly_the_candidates(need, offers):
     matched = ids(match_need(need, offers))
-    candidates = {o.entry_id for o in offers if o.area == need.area and o.school_id != need.school_id and not o.withdrawn}
+    candidates = {
+        o.entry_id for o in offers if o.area == need.area and o.school_id != need.school_id and not o.withdrawn
+    }
     assert len(matched) == len(set(matched))
     assert set(matched) == candidates
 
