@@ -125,15 +125,46 @@ def _rank_key(need: Need, offer: Offer) -> tuple[int, int, int, int]:
     return (0 if offer.remaining else 1, -evidence_strength(offer, need), -offer.remaining, offer.entry_id)
 
 
-def match_need(need: Need, offers: Iterable[Offer]) -> list[Match]:
-    """The offers that could meet `need`, best first (see the module's docstring)."""
-    found = sorted((o for o in offers if is_candidate(need, o)), key=lambda o: _rank_key(need, o))
+def _ranked(need: Need, offers: Iterable[Offer]) -> list[Match]:
+    """The live offers in the need's area, from any school, best first for the need. Only the
+    need's area and measure bear on it, so needs that share both share the ranking."""
+    found = sorted((o for o in offers if o.area == need.area and not o.withdrawn), key=lambda o: _rank_key(need, o))
     return [Match(o, evidence_strength(o, need), o.remaining, reasons_for(need, o)) for o in found]
 
 
+def match_need(need: Need, offers: Iterable[Offer]) -> list[Match]:
+    """The offers that could meet `need`, best first (see the module's docstring)."""
+    return [m for m in _ranked(need, offers) if m.offer.school_id != need.school_id]
+
+
 def match_all(needs: Sequence[Need], offers: Sequence[Offer]) -> list[list[Match]]:
-    """`match_need` for each need, in the needs' order; the offers grouped by area once."""
+    """`match_need` for each need, in the needs' order. The offers are grouped by area once and
+    ranked once for each area and measure that the needs name; each need's list is that ranking
+    less its own school's entries (cut out by position, which keeps the order). The `Match`
+    values are shared between needs: they are frozen."""
     by_area: dict[str, list[Offer]] = {}
     for offer in offers:
         by_area.setdefault(offer.area, []).append(offer)
-    return [match_need(need, by_area.get(need.area, ())) for need in needs]
+    rankings: dict[tuple[str, str], tuple[list[Match], dict[int, list[int]]]] = {}
+    results: list[list[Match]] = []
+    for need in needs:
+        key = (need.area, need.measure)
+        if key not in rankings:
+            ranking = _ranked(need, by_area.get(need.area, ()))
+            positions: dict[int, list[int]] = {}
+            for index, match in enumerate(ranking):
+                positions.setdefault(match.offer.school_id, []).append(index)
+            rankings[key] = (ranking, positions)
+        ranking, positions = rankings[key]
+        own = positions.get(need.school_id)
+        if not own:
+            results.append(ranking[:])
+            continue
+        kept: list[Match] = []
+        start = 0
+        for index in own:
+            kept.extend(ranking[start:index])
+            start = index + 1
+        kept.extend(ranking[start:])
+        results.append(kept)
+    return results
