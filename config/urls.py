@@ -16,6 +16,7 @@ urlpatterns = [
     path("outcomes/", include("partnership.outcomes.urls")),
     path("reviews/", include("partnership.reviews.urls")),
     path("moderation/", include("partnership.moderation.urls")),
+    path("good-practice/", include("partnership.goodpractice.urls")),
     path("calendar/<str:token>.ics", meetings_views.calendar_feed, name="calendar_feed"),
     path("actions/", include("partnership.actions.urls")),
     path("api/", include("partnership.api.urls")),
