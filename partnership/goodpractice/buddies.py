@@ -171,6 +171,8 @@ def _check_two(partnership: Partnership, first: Any, second: Any, day: datetime.
 
 def _check_actor(actor: Any, partnership: Partnership, first: Any, second: Any) -> None:
     """A coordinator pairs anyone in the partnership; a school's leader pairs their own staff."""
+    if not access.can(actor, "make_buddy_pair", partnership):
+        raise ApplicationError("Only the partnership's coordinators and member schools' leaders pair people.")
     principal = access.principal_for(actor)
     if principal.is_admin or partnership.pk in principal.coordinates:
         return

@@ -114,6 +114,8 @@ def test_a_leader_pairs_their_own_staff_and_a_coordinator_anyone(shared_world):
     assert refused.message == "You can pair your own school's staff: one of the two must work at your school."
     assert _create(w, first=w["teacher"], second=third, actor=w["head"]).created_by == w["head"]
     assert _create(w, first=w["partner_teacher"], second=third, actor=w["coordinator"]).pk
+    teacher = _refusal(lambda: _create(w, first=w["teacher"], second=w["partner_teacher"], actor=w["teacher"]))
+    assert teacher.message == "Only the partnership's coordinators and member schools' leaders pair people."
 
 
 def test_two_people_are_one_pair_at_a_time_whichever_way_round(shared_world):
