@@ -1,9 +1,9 @@
 """The good practice app's addresses: the register and its entries here, needs and support in
 `urls_support.py`, buddy pairs in `urls_buddies.py`."""
 
-from django.urls import path
+from django.urls import include, path
 
-from partnership.goodpractice import urls_support, views
+from partnership.goodpractice import urls_buddies, urls_support, views
 
 app_name = "goodpractice"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("resources/<int:pk>/", views.resource_file, name="resource_file"),
     path("resources/<int:pk>/remove/", views.resource_remove, name="resource_remove"),
     *urls_support.urlpatterns,
+    path("buddies/", include(urls_buddies.urlpatterns)),
 ]
