@@ -24,6 +24,7 @@ from partnership.core.schoolyear import current_academic_year
 from partnership.directory.demo import PARTNERSHIPS
 from partnership.directory.models import Partnership, School
 from partnership.goodpractice import entries, needs, support
+from partnership.goodpractice.demo_buddies import load_buddies
 from partnership.goodpractice.models import PracticeArea, RegisterEntry
 
 # (school slug, area key, title, description, capacity, inspection, endorse)
@@ -280,19 +281,9 @@ def demo_outcome(password: str, today: datetime.date) -> DemoOutcome:
         made = _entries(partnership, ENTRIES.get(partnership.slug, []))
         made_entries += len(made)
         made_requests += _support(made, REQUESTS.get(partnership.slug, []), today)
-        loader = _buddies_loader()
-        if loader is not None:
-            loader(partnership, today)
+        load_buddies(partnership, today)
     return DemoOutcome(
         summary=f"{made_entries} register entries and {made_requests} support requests",
         note="Good practice: Byfleet's head sees Kingfield's maths support with its sessions and impact; Westfield's "
         "head has a request from Maybury waiting.",
     )
-
-
-def _buddies_loader():  # type: ignore[no-untyped-def]
-    try:
-        from partnership.goodpractice.demo_buddies import load_buddies
-    except ImportError:
-        return None
-    return load_buddies
