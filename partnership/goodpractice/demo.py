@@ -36,7 +36,7 @@ ENTRIES: dict[str, list[tuple[str, str, str, str, int, str, bool]]] = {
             "Mastery maths from Reception to Year 6",
             "Daily maths meetings, concrete-pictorial-abstract lessons and same-day intervention. Visitors watch a "
             "Year 2 and a Year 5 lesson, look at books with the maths lead and take away the calculation policy.",
-            3,
+            4,
             "Ofsted 2025: Achievement, Strong standard",
             True,
         ),
