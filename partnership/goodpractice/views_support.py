@@ -466,8 +466,8 @@ def partnership_ledger_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
             r.area.name,
             r.need_title,
             r.get_status_display(),
-            r.session_count,
-        ]  # type: ignore[attr-defined]
+            r.session_count,  # type: ignore[attr-defined]
+        ]
         for r in selectors.request_list(request.user, partnership=partnership)
     ]
     return exports.xlsx_response(
