@@ -25,10 +25,10 @@ from partnership.reviews.tests import factories as review_factories
 pytestmark = pytest.mark.django_db
 
 
-def _choices(w, *, years=(current_academic_year(),)):
-    """A plan, a SEF and a register entry per year, and one exemplar per year: the school's choices."""
+def _choices(w, *, years=None):
+    """A plan, a SEF, an exemplar and a register entry per year: the school's choices."""
     session = moderation_factories.session(w.home, host=w.partner, by=w["coordinator"])
-    for year in years:
+    for year in years or (current_academic_year(),):
         plan = plan_services.plan_create(school=w.own, academic_year=year, actor=w["head"])
         plan_services.plan_set_sharing(plan=plan, shares=True, actor=w["head"])
         made = sef_services.sef_start(
