@@ -149,6 +149,11 @@ def _is_external_in(person: Any, partnership_ids: frozenset[int]) -> bool:
     )
 
 
+def _sees_sharing_record(p: Principal, school: Any) -> bool:
+    """The school's leaders and governors: those who answer for its data protection impact assessment."""
+    return p.school_id == school.pk and (p.is_school_leader or Role.GOVERNOR in p.school_roles)
+
+
 def _head_of_member_school(p: Principal, partnership_id: int) -> bool:
     return p.is_head and partnership_id in p.school_partnerships
 
@@ -171,10 +176,12 @@ def register() -> None:
         rules={
             "manage": lambda p, o: p.heads(o.pk),
             "view_audit": lambda p, o: p.heads(o.pk) or bool(p.coordinates & _partnership_ids_of_school(o.pk)),
+            "view_sharing_record": _sees_sharing_record,
         },
         view="people who share a partnership with it; its own people",
         act="`manage` (details, staff roles, invitations): its headteacher; `view_audit`: its headteacher "
-        "and its partnerships' coordinators",
+        "and its partnerships' coordinators; `view_sharing_record` (what the school shares with its "
+        "partnerships, who decided and when): its headteacher, senior leaders and governors",
     )
     access.register(
         "accounts.user",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnership.directory import views
+from partnership.directory import views, views_sharing
 
 app_name = "directory"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("schools/<slug:slug>/", views.school_detail, name="school_detail"),
     path("schools/<slug:slug>/edit/", views.school_edit, name="school_edit"),
     path("schools/<slug:slug>/audit/", views.school_audit, name="school_audit"),
+    path("schools/<slug:slug>/data-sharing/", views_sharing.school_sharing, name="school_sharing"),
+    path("schools/<slug:slug>/data-sharing.pdf", views_sharing.school_sharing_pdf, name="school_sharing_pdf"),
     path("schools/<slug:slug>/invite/", views.school_invite, name="school_invite"),
     path("schools/<slug:slug>/roles/pending/", views.role_pending, name="role_pending"),
     path("schools/<slug:slug>/roles/<int:pk>/approve/", views.role_approve, name="role_approve"),

@@ -422,6 +422,7 @@ def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # lists that show them, so only the school's people are offered them.
             "is_own_school": access.principal_for(request.user).school_id == school.pk,
             "can_view_audit": access.can(request.user, "view_audit", school),
+            "can_view_sharing": access.can(request.user, "view_sharing_record", school),
             "people": selectors.school_people(school),
             "memberships": selectors.school_partnerships(school),
             "can_manage": can_manage,

@@ -8,7 +8,7 @@ class GoodPracticeConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.goodpractice import demo, home, policy
+        from partnership.goodpractice import demo, home, policy, sharing
 
         policy.register()
         registry.register_nav(registry.NavItem("Good practice", "goodpractice:index", "good-practice", order=79))
@@ -16,3 +16,4 @@ class GoodPracticeConfig(AppConfig):
             registry.HomePanel("goodpractice", "goodpractice/_home_support.html", home.home_support, order=28)
         )
         registry.register_demo(registry.DemoLoader("goodpractice", demo.demo_outcome, 70))
+        sharing.register()

@@ -8,7 +8,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.moderation import demo, policy, selectors
+        from partnership.moderation import demo, policy, selectors, sharing
 
         policy.register()
         registry.register_nav(registry.NavItem("Moderation", "moderation:index", "moderation", order=78))
@@ -16,3 +16,4 @@ class ModerationConfig(AppConfig):
             registry.HomePanel("moderation", "moderation/_home_moderation.html", selectors.home_moderation, order=27)
         )
         registry.register_demo(registry.DemoLoader("moderation", demo.demo_outcome, 60))
+        registry.register_sharing_source(registry.SharingSource("moderation", sharing.school_exemplar_sharing, 40))

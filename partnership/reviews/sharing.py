@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.core import audit
 from partnership.core.errors import ApplicationError
-from partnership.reviews.models import Sharing, SharingChoice
+from partnership.core.registry import SharingChoiceRecord, SharingDecision
+from partnership.reviews.models import ReviewReport, SelfEvaluation, Sharing, SharingChoice
 
 
 def record_sharing_choice(
@@ -40,3 +42,71 @@ def sharing_history(school: Any, subject: str, object_id: int) -> list[SharingCh
         .select_related("decided_by")
         .order_by("-decided_at", "-id")
     )
+
+
+def _decision(choice: SharingChoice) -> SharingDecision:
+    return SharingDecision(choice.get_level_display(), str(choice.decided_by), choice.decided_at)
+
+
+def school_review_sharing(school: Any) -> list[SharingChoiceRecord]:
+    """The reviews' part of the school's data-sharing record: each SEF's and each review report's
+    choice in force, who decided and when, and the earlier choices. Three queries, whatever the
+    SEFs and reports: the SEFs, the reports and every choice the school has made."""
+    sefs = list(SelfEvaluation.objects.filter(school=school).select_related("created_by", "sharing_decided_by"))
+    reports = list(
+        ReviewReport.objects.filter(review__school=school)
+        .select_related("review__cycle__partnership")
+        .order_by("-review__cycle__academic_year", "review__cycle__name", "review__round")
+    )
+    if not sefs and not reports:
+        return []
+    choices: dict[tuple[str, int], list[SharingChoice]] = {}
+    for choice in (
+        SharingChoice.objects.filter(school=school).select_related("decided_by").order_by("-decided_at", "-id")
+    ):
+        choices.setdefault((choice.subject, choice.object_id), []).append(choice)
+    records = []
+    for sef in sorted(sefs, key=lambda s: -s.academic_year):
+        made = [_decision(c) for c in choices.get((SharingChoice.Subject.SEF, sef.pk), [])]
+        # A SEF starts shared with its own school only, by whoever started it.
+        started = SharingDecision(Sharing.OWN_SCHOOL.label, str(sef.created_by), sef.created_at)
+        if made:
+            decisions = [*made, started]
+        elif sef.sharing == Sharing.OWN_SCHOOL:
+            decisions = [started]
+        else:  # set without a recorded choice (loaded data): what the SEF itself says
+            by = sef.sharing_decided_by
+            decisions = [SharingDecision(sef.get_sharing_display(), str(by) if by else "", sef.sharing_decided_at)]
+        records.append(
+            SharingChoiceRecord(
+                subject="Self-evaluation",
+                item=f"Self-evaluation {sef.year_label}",
+                partnership="Each partnership",
+                current=decisions[0],
+                history=tuple(decisions[1:]),
+                url=reverse("reviews:sef_detail", args=[sef.pk]) + "#sharing",
+                note="A review team reads the SEF of the year it reviews the school, when the school shares it "
+                "with the team or with its partnerships.",
+            )
+        )
+    for report in reports:
+        review = report.review
+        made = [_decision(c) for c in choices.get((SharingChoice.Subject.REPORT, report.pk), [])]
+        if not made:  # the level the report was written with: its review team reads it
+            made = [SharingDecision(report.get_sharing_display(), "", None)]
+        note = "The review team always reads the report it wrote."
+        if report.status != ReviewReport.Status.FINAL:
+            note += " Others in the partnerships read it only once it is final, and only if the school shares it."
+        records.append(
+            SharingChoiceRecord(
+                subject="Peer review report",
+                item=f"{review.cycle.name}{f', round {review.round}' if review.round > 1 else ''} "
+                f"({review.cycle.partnership.name}): {report.get_status_display().lower()}",
+                partnership="Each partnership",
+                current=made[0],
+                history=tuple(made[1:]),
+                url=reverse("reviews:report_detail", args=[review.pk]),
+                note=note,
+            )
+        )
+    return records
