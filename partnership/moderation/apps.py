@@ -8,7 +8,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.moderation import demo, policy, selectors
+        from partnership.moderation import demo, policy, practice, selectors
 
         policy.register()
         registry.register_nav(registry.NavItem("Moderation", "moderation:index", "moderation", order=78))
@@ -16,3 +16,6 @@ class ModerationConfig(AppConfig):
             registry.HomePanel("moderation", "moderation/_home_moderation.html", selectors.home_moderation, order=27)
         )
         registry.register_demo(registry.DemoLoader("moderation", demo.demo_outcome, 60))
+        registry.register_practice_source(
+            registry.PracticeSource("moderation", practice.schools_moderation_practice, 50)
+        )

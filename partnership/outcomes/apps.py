@@ -18,6 +18,7 @@ class OutcomesConfig(AppConfig):
         registry.register_nav(registry.NavItem("Outcomes", "outcomes:index", "outcomes", order=70))
         registry.register_demo(registry.DemoLoader("outcomes", _load_demo, 40))
         registry.register_evidence_source(registry.EvidenceSource("outcomes", _outcome_evidence, 20))
+        registry.register_practice_source(registry.PracticeSource("outcomes", _outcome_practice, 20))
 
 
 def _invalidate_figures_on_change() -> None:
@@ -48,6 +49,12 @@ def _outcome_evidence(user: Any, school: Any, academic_year: int) -> list[regist
     from partnership.outcomes.evidence import school_outcome_evidence
 
     return school_outcome_evidence(user, school, academic_year)
+
+
+def _outcome_practice(user: Any, schools: list[Any], academic_year: int) -> dict[int, list[registry.SchoolEvidence]]:
+    from partnership.outcomes.evidence import schools_outcome_practice
+
+    return schools_outcome_practice(user, schools, academic_year)
 
 
 def _load_demo(password: str, today: datetime.date) -> registry.DemoOutcome:

@@ -8,7 +8,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.reviews import demo, policy, selectors
+        from partnership.reviews import demo, policy, practice, selectors
 
         policy.register()
         registry.register_nav(registry.NavItem("Reviews", "reviews:index", "reviews", order=75))
@@ -16,3 +16,4 @@ class ReviewsConfig(AppConfig):
             registry.HomePanel("reviews", "reviews/_home_reviews.html", selectors.home_reviews, order=25)
         )
         registry.register_demo(registry.DemoLoader("reviews", demo.demo_outcome, 50))
+        registry.register_practice_source(registry.PracticeSource("reviews", practice.schools_review_practice, 40))
