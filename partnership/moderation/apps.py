@@ -8,7 +8,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.moderation import demo, policy, selectors, sharing
+        from partnership.moderation import demo, policy, practice, selectors, sharing
 
         policy.register()
         registry.register_nav(registry.NavItem("Moderation", "moderation:index", "moderation", order=78))
@@ -17,3 +17,6 @@ class ModerationConfig(AppConfig):
         )
         registry.register_demo(registry.DemoLoader("moderation", demo.demo_outcome, 60))
         registry.register_sharing_source(registry.SharingSource("moderation", sharing.school_exemplar_sharing, 40))
+        registry.register_practice_source(
+            registry.PracticeSource("moderation", practice.schools_moderation_practice, 50)
+        )

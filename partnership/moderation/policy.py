@@ -9,6 +9,7 @@ judgements go back to the school. An exemplar, once the school consents, is the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -137,13 +138,24 @@ def _sees_agreement(p: Principal, partnership: Any) -> bool:
     return partnership.pk in p.coordinates or partnership.pk in p.advises or member_staff(p, partnership.pk)
 
 
-def _sees_school_agreement(p: Principal, school: Any) -> bool:
-    if _staff_school(p) == school.pk:
-        return True
-    from partnership.directory.models import Membership
+def agreement_schools(p: Principal, school_ids: Iterable[int]) -> set[int]:
+    """Of these schools, those whose agreement this person may see (`view_school_agreement`): their
+    own school's staff, and the coordinators and advisers of the school's current partnerships. One
+    query at most, however many schools."""
+    ids = set(school_ids)
+    found = {pk for pk in ids if pk == _staff_school(p)}
+    partnerships = p.coordinates | p.advises
+    rest = ids - found
+    if partnerships and rest:
+        from partnership.directory.models import Membership
 
-    ids = p.coordinates | p.advises
-    return bool(ids) and Membership.objects.current().filter(school_id=school.pk, partnership_id__in=ids).exists()
+        members = Membership.objects.current().filter(school_id__in=rest, partnership_id__in=partnerships)
+        found |= set(members.values_list("school_id", flat=True))
+    return found
+
+
+def _sees_school_agreement(p: Principal, school: Any) -> bool:
+    return school.pk in agreement_schools(p, [school.pk])
 
 
 def register() -> None:

@@ -19,6 +19,7 @@ class OutcomesConfig(AppConfig):
         registry.register_demo(registry.DemoLoader("outcomes", _load_demo, 40))
         registry.register_evidence_source(registry.EvidenceSource("outcomes", _outcome_evidence, 20))
         registry.register_sharing_source(registry.SharingSource("outcomes", _outcome_sharing, 20))
+        registry.register_practice_source(registry.PracticeSource("outcomes", _outcome_practice, 20))
 
 
 def _invalidate_figures_on_change() -> None:
@@ -55,6 +56,12 @@ def _outcome_sharing(school: Any) -> list[registry.SharingChoiceRecord]:
     from partnership.outcomes.sharing import school_outcome_sharing
 
     return school_outcome_sharing(school)
+
+
+def _outcome_practice(user: Any, schools: list[Any], academic_year: int) -> dict[int, list[registry.SchoolEvidence]]:
+    from partnership.outcomes.evidence import schools_outcome_practice
+
+    return schools_outcome_practice(user, schools, academic_year)
 
 
 def _load_demo(password: str, today: datetime.date) -> registry.DemoOutcome:

@@ -8,7 +8,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from partnership.core import registry
-        from partnership.reviews import demo, policy, selectors, sharing
+        from partnership.reviews import demo, policy, practice, selectors, sharing
 
         policy.register()
         registry.register_nav(registry.NavItem("Reviews", "reviews:index", "reviews", order=75))
@@ -17,3 +17,4 @@ class ReviewsConfig(AppConfig):
         )
         registry.register_demo(registry.DemoLoader("reviews", demo.demo_outcome, 50))
         registry.register_sharing_source(registry.SharingSource("reviews", sharing.school_review_sharing, 30))
+        registry.register_practice_source(registry.PracticeSource("reviews", practice.schools_review_practice, 40))
