@@ -176,6 +176,9 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     area_key = serializers.CharField(source="area.key", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    endorsed_how = serializers.ChoiceField(
+        choices=RegisterEntry.EndorsedBy.choices, allow_blank=True, read_only=True, help_text="Empty until endorsed."
+    )
     endorsed_how_label = serializers.CharField(source="get_endorsed_how_display", read_only=True)
     reserved = serializers.SerializerMethodField(help_text="Sessions held by accepted requests still open.")
     free = serializers.SerializerMethodField(help_text="Sessions free this term: capacity less reserved.")
@@ -224,7 +227,8 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
 class SupportNeedSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Stable while its source is there: `<kind>|<ref>`.")
     kind = serializers.CharField(help_text="flag, measure, priority, sef, review, moderation or own")
-    source = serializers.CharField(help_text="Where it came from, as the page says it.")
+    # The metaclass takes declared fields off the class, so `source` does not shadow Field.source.
+    source = serializers.CharField(help_text="Where it came from, as the page says it.")  # type: ignore[assignment]
     title = serializers.CharField(help_text=PLAIN_TEXT_HELP)
     url = serializers.SerializerMethodField(help_text="Where it is shown, or empty.")
     areas = PracticeAreaSerializer(many=True, help_text="The practice areas it is about (empty when not known).")
@@ -272,9 +276,13 @@ class SupportRequestSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     requested_by_name = serializers.CharField(source="requested_by.full_name", read_only=True)
     decided_by_name = serializers.SerializerMethodField()
+    impact = serializers.ChoiceField(
+        choices=SupportRequest.Impact.choices, allow_blank=True, read_only=True, help_text="Empty until recorded."
+    )
     impact_label = serializers.CharField(source="get_impact_display", read_only=True)
     impact_recorded_by_name = serializers.SerializerMethodField()
     closed_by_name = serializers.SerializerMethodField()
+    need_url = serializers.SerializerMethodField(help_text="Where the need is shown, or empty.")
     session_count = serializers.IntegerField(read_only=True, help_text="Sessions logged.")
 
     class Meta:
@@ -294,6 +302,7 @@ class SupportRequestSerializer(serializers.ModelSerializer):
             "year_label",
             "need_kind",
             "need_title",
+            "need_url",
             "message",
             "sessions_requested",
             "status",
@@ -325,6 +334,9 @@ class SupportRequestSerializer(serializers.ModelSerializer):
             name: {"help_text": PLAIN_TEXT_HELP}
             for name in ["need_title", "message", "decline_reason", "plan", "impact_target", "impact_note"]
         }
+
+    def get_need_url(self, req: SupportRequest) -> str:
+        return _absolute(self, req.need_url)
 
     @extend_schema_field(serializers.CharField(help_text=PLAIN_TEXT_HELP))
     def get_contact_name(self, req: SupportRequest) -> str:
@@ -502,9 +514,8 @@ class SupportMatchViewSet(viewsets.ViewSet):
         year = current_academic_year()
         item = needs.find_need(request.user, school, year, query["need"])
         if item is None:
-            raise ValidationError(
-                {"need": [f"That is not one of {school.name}'s current needs: see support-needs/?school={school.slug}."]}
-            )
+            listed = f"support-needs/?school={school.slug}"
+            raise ValidationError({"need": [f"That is not one of {school.name}'s current needs: see {listed}."]})
         area = next((a for a in selectors.active_areas() if a.key == query["area"]), None)
         if area is None:
             raise ValidationError({"area": ["That area is not in the list of practice areas."]})
@@ -520,8 +531,12 @@ class SupportMatchViewSet(viewsets.ViewSet):
             }
             for match, entry in suggestions_for(request.user, school, item, area.key)
         ]
-        body = {"school": school.slug, "need": _need(item), "area": {"key": area.key, "name": area.name},
-                "matches": matches}
+        body = {
+            "school": school.slug,
+            "need": _need(item),
+            "area": {"key": area.key, "name": area.name},
+            "matches": matches,
+        }
         return Response(SupportMatchesSerializer(body, context={"request": request}).data)
 
 
@@ -571,11 +586,13 @@ class RegisterEntryViewSet(ScopedViewSet):
     query_class = RegisterEntryQuery
     filters = {"partnership": "partnership__slug", "area": "area__key", "status": "status", "school": "school__slug"}
 
-    queryset = entries_with_room(RegisterEntry.objects.all()).select_related(
-        "partnership", "school", "area", "contact"
-    ).prefetch_related(
-        Prefetch("evidence", queryset=EntryEvidence.objects.order_by("added_at", "pk")),
-        Prefetch("resources", queryset=EntryResource.objects.order_by("added_at", "pk")),
+    queryset = (
+        entries_with_room(RegisterEntry.objects.all())
+        .select_related("partnership", "school", "area", "contact")
+        .prefetch_related(
+            Prefetch("evidence", queryset=EntryEvidence.objects.order_by("added_at", "pk")),
+            Prefetch("resources", queryset=EntryResource.objects.order_by("added_at", "pk")),
+        )
     )
 
     def get_queryset(self) -> QuerySet[RegisterEntry]:
