@@ -250,8 +250,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "School partnership API",
-    "DESCRIPTION": "Read the partnerships, schools, people, networks, actions, outcomes, plans, meetings, reviews and "
-    "moderation (sessions, pseudonymised samples, judgements, comparative-judgement scales) "
+    "DESCRIPTION": "Read the partnerships, schools, people, networks, actions, outcomes, plans, meetings, reviews, "
+    "moderation (sessions, pseudonymised samples, judgements, comparative-judgement scales) and good practice "
+    "(the register, schools' needs and the entries that could meet them, support requests, ledgers, buddy pairs) "
     "you are allowed to see. "
     "Authenticate with `Authorization: Token <key>`; make a key on your account page (Your account, "
     "API tokens) or with `manage.py create_api_token`. Keys expire.",
@@ -267,6 +268,11 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "partnership.meetings.models.Attendance.Status",
         "ModerationSubjectEnum": "partnership.moderation.scales.SUBJECTS",
         "ModerationJudgementEnum": "partnership.moderation.models.JUDGEMENT_CHOICES",
+        "RegisterEntryStatusEnum": "partnership.goodpractice.models.RegisterEntry.Status",
+        "EntryEvidenceKindEnum": "partnership.goodpractice.models.EntryEvidence.Kind",
+        "SupportRequestStatusEnum": "partnership.goodpractice.models.SupportRequest.Status",
+        "SupportRequestImpactEnum": "partnership.goodpractice.models.SupportRequest.Impact",
+        "SupportSessionKindEnum": "partnership.goodpractice.models.SupportSession.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from partnership.api import actions, meetings, moderation, outcomes, plans, reviews, views
+from partnership.api import actions, goodpractice, meetings, moderation, outcomes, plans, reviews, views
 
 router = DefaultRouter()
 router.register("partnerships", views.PartnershipViewSet, basename="partnership")
@@ -30,6 +30,13 @@ router.register("moderation-judgements", moderation.ModeratorJudgementViewSet, b
 router.register("moderation-exemplars", moderation.ExemplarViewSet, basename="moderation-exemplar")
 router.register("cj-sessions", moderation.CJSessionViewSet, basename="cj-session")
 router.register("cj-judgements", moderation.CJJudgementViewSet, basename="cj-judgement")
+router.register("register-entries", goodpractice.RegisterEntryViewSet, basename="register-entry")
+router.register("support-needs", goodpractice.SupportNeedViewSet, basename="support-need")
+router.register("support-matches", goodpractice.SupportMatchViewSet, basename="support-match")
+router.register("support-requests", goodpractice.SupportRequestViewSet, basename="support-request")
+router.register("support-sessions", goodpractice.SupportSessionViewSet, basename="support-session")
+router.register("support-ledger", goodpractice.SupportLedgerViewSet, basename="support-ledger")
+router.register("buddy-pairs", goodpractice.BuddyPairViewSet, basename="buddy-pair")
 router.register(r"schools/(?P<slug>[^/.]+)/pupils", outcomes.SchoolPupilViewSet, basename="school-pupil")
 
 urlpatterns = [

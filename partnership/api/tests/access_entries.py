@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from partnership.api.tests.access_goodpractice import ENTRIES as GOODPRACTICE_ENTRIES
 from partnership.api.tests.access_moderation import ENTRIES as MODERATION_ENTRIES
 from partnership.core.tests.matrix import (
     API,
@@ -120,3 +121,7 @@ ENTRIES: dict[str, Entry] = {
 
 # Moderation and comparative judgement (their objects are built in access_moderation.py).
 ENTRIES.update(MODERATION_ENTRIES)
+
+# Good practice: the register, needs and matches, support requests and sessions, ledgers, buddy
+# pairs (their objects are built in access_goodpractice.py).
+ENTRIES.update(GOODPRACTICE_ENTRIES)
