@@ -115,12 +115,27 @@ def _results_year(coverage: analysis.YearCoverage, school_id: int, asked: int) -
     return years[0] if years else None
 
 
+def _compared_years() -> set[int]:
+    """The years the national comparators cover (one query)."""
+    from partnership.outcomes.models import NationalFigure
+
+    return set(NationalFigure.objects.values_list("academic_year", flat=True).distinct())
+
+
+def _compared_year(coverage: analysis.YearCoverage, school_id: int, asked: int, compared: set[int]) -> int | None:
+    """For strengths and needs: the school's latest results up to `asked` that national figures
+    cover (until the national figures for a summer are published, nothing is above or below
+    national), else the year `school_outcome_evidence` picks."""
+    years = [year for year in coverage.years if year <= asked and year in compared and coverage.has(school_id, year)]
+    return max(years) if years else _results_year(coverage, school_id, asked)
+
+
 def schools_outcome_practice(
     user: Any, schools: list[Any], academic_year: int
 ) -> dict[int, list[registry.SchoolEvidence]]:
     """For each school this person may see: its headline measures significantly above national
-    (strengths), those significantly below (concerns) and its board flags, for the year
-    `school_outcome_evidence` picks, suppressed as on its outcomes page. The schools of one year
+    (strengths), those significantly below (concerns) and its board flags, for its latest results
+    year that national figures cover (`_compared_year`), suppressed as on its outcomes page. The schools of one year
     are one board (`analysis.cached_partnership_outcomes`): queries grow with the years, never
     with the schools."""
     found: dict[int, list[registry.SchoolEvidence]] = {school.pk: [] for school in schools}
@@ -129,9 +144,10 @@ def schools_outcome_practice(
     if not shown:
         return found
     coverage = analysis.year_coverage([school.pk for school in shown])
+    compared = _compared_years()
     by_year: dict[int, list[Any]] = {}
     for school in shown:
-        year = _results_year(coverage, school.pk, academic_year - 1)
+        year = _compared_year(coverage, school.pk, academic_year - 1, compared)
         if year is not None:
             by_year.setdefault(year, []).append(school)
     if not by_year:

@@ -134,3 +134,14 @@ def test_queries_do_not_grow_with_the_schools(results):
     two = _queries(user, [results.own, more[0]])
     six = _queries(user, [results.own, *more])
     assert two == six
+
+
+def test_a_summer_national_figures_do_not_cover_yet_gives_way_to_the_last_one_they_do(results):
+    from partnership.outcomes.models import NationalFigure
+
+    NationalFigure.objects.filter(academic_year=YEAR + 1).delete()
+    cohort(results.own, YEAR + 1, 20, 2, measure="ks2_maths", start=100)  # no comparator: no verdict yet
+    cache.clear()
+    items = _by_ref(schools_outcome_practice(results["head"], [results.own], YEAR + 2)[results.own.pk])
+    assert f"ks2_maths:{YEAR}" in items and items[f"ks2_maths:{YEAR}"].strength
+    assert not any(ref.endswith(f":{YEAR + 1}") for ref in items)
