@@ -1,6 +1,7 @@
 """The register and support pages make as many queries for a partnership of 6 schools with 12
 register entries as for one of 2 schools with 2 entries, with support requests, their sessions,
-actions, evidence and resources growing alongside."""
+actions, evidence and resources growing alongside, and needs both added by the schools and gathered
+from their plans' shared priorities."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from partnership.directory.tests.factories import World, member_school, staff
 from partnership.goodpractice import support
 from partnership.goodpractice.models import EntryEvidence, EntryResource, Need, RegisterEntry, SupportRequest
 from partnership.goodpractice.tests import factories
+from partnership.plans.services import priority_create
+from partnership.plans.tests.factories import school_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,13 @@ def _need(school: Any, head: Any, area_key: str, title: str) -> Need:
     )  # fmt: skip
 
 
+def _priorities(school: Any, head: Any, n: int) -> None:
+    """Shared priorities of the school's plan for the year, in maths: needs gathered from the plan."""
+    plan = school_plan(school, head, shares=True)
+    for i in range(n):
+        priority_create(plan=plan, title=f"Maths reasoning {i}", themes="Maths", actor=head)
+
+
 def _sessions(req: SupportRequest, by: Any, n: int) -> None:
     for i in range(n):
         day = timezone.localdate() - datetime.timedelta(days=10 + i)
@@ -72,8 +82,8 @@ def _actions(req: SupportRequest, owner: Any, by: Any, n: int) -> None:
 
 
 def small(w: World) -> Data:
-    """2 schools, 2 entries (one each, with evidence and a resource), a need each, a request each
-    way with a session logged and an action."""
+    """2 schools, 2 entries (one each, with evidence and a resource), a need and a plan priority
+    each, a request each way with a session logged and an action."""
     factories.areas()
     data = Data(schools=[(w.own, w["head"]), (w.partner, w["partner_head"])])
     data.entry = factories.entry(w.home, w.own, by=w["head"], capacity=30, contact=w["teacher"])
@@ -82,6 +92,8 @@ def small(w: World) -> Data:
     _dress(theirs, w["partner_head"], 1)
     data.need = _need(w.own, w["head"], "maths", "Reasoning in Year 5")
     _need(w.partner, w["partner_head"], "maths", "Fluency in Year 3")
+    _priorities(w.own, w["head"], 1)
+    _priorities(w.partner, w["partner_head"], 1)
     data.request = factories.request_at(theirs, w.own, asker=w["head"], answerer=w["partner_head"], stage="session")
     _actions(data.request, w["head"], w["head"], 1)
     back = factories.request_at(data.entry, w.partner, asker=w["partner_head"], answerer=w["head"], stage="session")
@@ -101,6 +113,7 @@ def grow(w: World, data: Data) -> None:
             entries[school.pk] = factories.entry(w.home, school, by=head, capacity=30)
             _dress(entries[school.pk], head, 2)
             _need(school, head, AREAS[index % len(AREAS)], f"Need of {school.name}")
+            _priorities(school, head, 2)
         second = factories.entry(
             w.home, school, by=head, area_key=AREAS[1 + index % 3], capacity=30, title=f"Second at {school.name}"
         )
