@@ -211,6 +211,9 @@ class Entry:
     anonymous: str = LOGIN
     method: str = "get"
     data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+    # The address's query string (read after `kwargs`, like `data`): for a POST to a page that takes
+    # what it is about from the address, as a form posting back to its own page does.
+    query: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
 
 
 def obj(name: str, kwargs: Callable[[World, str], dict[str, Any]], allow: dict[str, str], **kw: Any) -> Entry:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -215,6 +216,9 @@ def _is_login_redirect(response: Any) -> bool:
 def test_access(client, world, key, role, scope):
     entry = ENTRIES[key]
     url = reverse(entry.name, kwargs=entry.kwargs(world, scope) if entry.kwargs else None)
+    query = entry.query(world)
+    if query:
+        url = f"{url}?{urlencode(query)}"
     user = None if role == "anonymous" else world[role]
     if user is not None:
         client.force_login(user)

@@ -1,6 +1,7 @@
 """Every page has one breadcrumb trail (none on the home page), never two and never an empty one."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -29,6 +30,9 @@ def _pages():
 def test_the_page_has_one_trail(client, shared_world, key, role, scope):
     entry = ENTRIES[key]
     url = reverse(entry.name, kwargs=entry.kwargs(shared_world, scope) if entry.kwargs else None)
+    query = entry.query(shared_world)
+    if query:
+        url = f"{url}?{urlencode(query)}"
     client.force_login(shared_world[role])
     response = client.get(url)
     if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):

@@ -9,10 +9,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from partnership.core.tests.matrix import Entry
+from partnership.core.tests.matrix import SIGNED_IN, Entry
 from partnership.goodpractice import tests as _tests
 
-ENTRIES: dict[str, Entry] = {}
+ENTRIES: dict[str, Entry] = {
+    # The front page: any signed-in person (it lists what each may open).
+    "goodpractice:index": Entry("goodpractice:index", SIGNED_IN),
+}
 
 for _info in pkgutil.iter_modules(_tests.__path__):
     if _info.name.startswith("access_") and _info.name != "access_entries":
