@@ -178,12 +178,13 @@ class SupportMatrix:
     areas: list[PracticeArea]
     rows: list[MatrixRow]
     pairs: list[tuple[Any, Any, PracticeArea, Any, matching.Match]]  # (needy school, need, area, entry, match)
-    unmet: list[tuple[Any, Any, PracticeArea]]  # needs no other school's entry can meet
+    unmet: list[tuple[Any, Any, PracticeArea]]  # needs no other school has an entry for
 
 
 def support_matrix(user: Any, partnership: Any, academic_year: int | None = None) -> SupportMatrix:
     """Every member school's needs against every school's register entries, by area, and who could
-    help whom (the best match with room for each need)."""
+    help whom (the best match for each need: one with room first, else the best of the full ones,
+    whose reasons say so)."""
     from partnership.directory.models import Membership
 
     year = academic_year or current_academic_year()
@@ -215,7 +216,7 @@ def support_matrix(user: Any, partnership: Any, academic_year: int | None = None
     found = matching.match_all([as_need(s.pk, item, area.key) for s, item, area in wanted], offers)
     pairs, unmet = [], []
     for (school, item, area), matches in zip(wanted, found, strict=True):
-        best = next((m for m in matches if m.remaining), None)
+        best = matches[0] if matches else None  # with room if any has room; else the best of the full ones
         if best is None:
             unmet.append((school, item, area))
         else:
