@@ -26,8 +26,10 @@ VERBS = ("endorse", "withdraw", "restore")
 
 def _endorsed(how: str) -> str:
     label = RegisterEntry.EndorsedBy(how).label if how in RegisterEntry.EndorsedBy.values else ""
-    return f"Shared with the partnership: endorsed by {label[:1].lower()}{label[1:]}" if label else (
-        "Shared with the partnership: endorsed"
+    return (
+        f"Shared with the partnership: endorsed by {label[:1].lower()}{label[1:]}"
+        if label
+        else ("Shared with the partnership: endorsed")
     )
 
 

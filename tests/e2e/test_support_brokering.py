@@ -23,8 +23,15 @@ def heading(page):  # type: ignore[no-untyped-def]
 def test_a_data_flag_finds_support_that_is_given_and_recorded(new_page, world, a11y, sign_in):
     factories.areas()
     cohort(world.own, YEAR, 30, 9, measure="ks2_maths")  # 30% against about 73% nationally: flagged
-    entry = factories.entry(world.home, world.partner, by=world["partner_head"], area_key="maths", capacity=3,
-                            title="Mastery maths from Reception to Year 6", contact=world["partner_head"])
+    entry = factories.entry(
+        world.home,
+        world.partner,
+        by=world["partner_head"],
+        area_key="maths",
+        capacity=3,
+        title="Mastery maths from Reception to Year 6",
+        contact=world["partner_head"],
+    )
     factories.entry(world.home, world.own, by=world["head"], area_key="maths", title="Our own maths club")
 
     # Own Primary's head finds the flag among the school's needs and asks Partner Primary for help.
@@ -63,7 +70,9 @@ def test_a_data_flag_finds_support_that_is_given_and_recorded(new_page, world, a
     a11y(other)
     other.get_by_role("link", name="Agree the plan").click()
     a11y(other)
-    other.get_by_label("What was agreed").fill("Two half-day visits to Year 5 reasoning lessons, then a joint planning session.")
+    other.get_by_label("What was agreed").fill(
+        "Two half-day visits to Year 5 reasoning lessons, then a joint planning session."
+    )
     other.get_by_label("Sessions", exact=True).fill("2")
     other.get_by_label("Of which visits").fill("2")
     other.get_by_role("button", name="Save the plan").click()

@@ -29,9 +29,10 @@ def test_the_demo_loads_once_with_every_stage(settings, tmp_path):
     assert counts["SupportSession"] > 0 and counts["BuddyPair"] > 0
     stages = set(SupportRequest.objects.values_list("status", flat=True))
     assert stages == {"requested", "accepted", "impact", "closed"}
-    assert RegisterEntry.objects.filter(status="endorsed").exists() and RegisterEntry.objects.filter(
-        status="proposed"
-    ).exists()
+    assert (
+        RegisterEntry.objects.filter(status="endorsed").exists()
+        and RegisterEntry.objects.filter(status="proposed").exists()
+    )
     for entry in RegisterEntry.objects.all():
         assert support.reserved_sessions(entry) <= entry.capacity
     demo_outcome("demo-password-123", TODAY)  # again: nothing doubled

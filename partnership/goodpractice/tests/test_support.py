@@ -75,8 +75,8 @@ def test_acceptance_never_books_more_than_the_capacity(world):
     )
     other_entry_school = world.outside
     assert first.reserved == 2
-    from partnership.directory.tests.factories import member_school, staff
     from partnership.core.roles import Role
+    from partnership.directory.tests.factories import member_school, staff
 
     third = member_school(world.home, name="Third Primary", slug="third-primary")
     third_head = staff(third, Role.HEADTEACHER, email="head@third.test")

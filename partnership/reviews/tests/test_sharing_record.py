@@ -22,9 +22,7 @@ def _sef(world, year, *levels):
 
 
 def _report(world, cycle, *levels, round=1):
-    review = factories.review(
-        cycle, world.own, team=[world["partner_head"]], stage=Review.Stage.FINDINGS, round=round
-    )
+    review = factories.review(cycle, world.own, team=[world["partner_head"]], stage=Review.Stage.FINDINGS, round=round)
     followup.report_save_summary(review=review, summary="What we found.", by=world["partner_head"])
     for level in levels:
         followup.report_share(review=review, level=level, by=world["head"])
