@@ -24,6 +24,7 @@ from partnership.core.schoolyear import current_academic_year
 from partnership.directory.demo import PARTNERSHIPS
 from partnership.directory.models import Partnership, School
 from partnership.goodpractice import entries, needs, support
+from partnership.goodpractice.areas import ensure_shipped
 from partnership.goodpractice.demo_buddies import load_buddies
 from partnership.goodpractice.models import PracticeArea, RegisterEntry
 
@@ -165,6 +166,7 @@ def _entries(
 ) -> dict[tuple[str, str], RegisterEntry]:
     coordinator = _coordinator(partnership)
     made = {}
+    ensure_shipped(PracticeArea)
     areas = {a.key: a for a in PracticeArea.objects.all()}
     year = current_academic_year()
     for slug, area_key, title, description, capacity, inspection, endorse in rows:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from partnership.core import access, audit, registry
 from partnership.core.errors import ApplicationError
+from partnership.goodpractice.areas import ensure_shipped
 from partnership.goodpractice.models import Need, PracticeArea
 
 SOURCE_LABELS = {
@@ -63,7 +64,10 @@ class AreaIndex:
     """The managed list, loaded once, for turning an item's topics and framework areas into areas."""
 
     def __init__(self, areas: list[PracticeArea] | None = None) -> None:
-        self.areas = areas if areas is not None else list(PracticeArea.objects.filter(is_active=True))
+        if areas is None:
+            ensure_shipped(PracticeArea)
+            areas = list(PracticeArea.objects.filter(is_active=True))
+        self.areas = areas
         self.by_key = {area.key: area for area in self.areas}
         self.by_framework: dict[str, list[PracticeArea]] = {}
         for area in self.areas:

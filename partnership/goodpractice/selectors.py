@@ -14,12 +14,14 @@ from django.db.models.functions import Coalesce
 from partnership.core import access
 from partnership.core.schoolyear import current_academic_year
 from partnership.goodpractice import matching
+from partnership.goodpractice.areas import ensure_shipped
 from partnership.goodpractice.models import PracticeArea, RegisterEntry, SupportRequest, SupportSession
 from partnership.goodpractice.needs import schools_needs
 from partnership.goodpractice.suggestions import as_need, as_offer, entries_with_room, live_entries
 
 
 def active_areas() -> list[PracticeArea]:
+    ensure_shipped(PracticeArea)
     return list(PracticeArea.objects.filter(is_active=True))
 
 

@@ -1,14 +1,10 @@
 from django.db import migrations
 
-from partnership.goodpractice.areas import SHIPPED_AREAS
+from partnership.goodpractice.areas import load
 
 
 def add_areas(apps, schema_editor):
-    PracticeArea = apps.get_model("goodpractice", "PracticeArea")
-    for order, (key, name, framework_keys) in enumerate(SHIPPED_AREAS, start=1):
-        PracticeArea.objects.update_or_create(
-            key=key, defaults={"name": name, "order": order * 10, "framework_keys": framework_keys}
-        )
+    load(apps.get_model("goodpractice", "PracticeArea"))
 
 
 class Migration(migrations.Migration):

@@ -9,17 +9,14 @@ from typing import Any
 from django.utils import timezone
 
 from partnership.goodpractice import support
-from partnership.goodpractice.areas import SHIPPED_AREAS
+from partnership.goodpractice.areas import load
 from partnership.goodpractice.models import PracticeArea, RegisterEntry, SupportRequest
 from partnership.goodpractice.needs import NeedItem
 
 
 def areas() -> dict[str, PracticeArea]:
     """The shipped list (a transactional test's flush empties the migration's rows)."""
-    for order, (key, name, framework_keys) in enumerate(SHIPPED_AREAS, start=1):
-        PracticeArea.objects.get_or_create(
-            key=key, defaults={"name": name, "order": order * 10, "framework_keys": framework_keys}
-        )
+    load(PracticeArea)
     return {area.key: area for area in PracticeArea.objects.all()}
 
 
