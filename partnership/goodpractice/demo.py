@@ -20,7 +20,7 @@ from django.db import transaction
 from partnership.accounts.models import User
 from partnership.core import registry
 from partnership.core.registry import DemoOutcome
-from partnership.core.schoolyear import current_academic_year
+from partnership.core.schoolyear import current_academic_year, next_school_day, previous_school_day
 from partnership.directory.demo import PARTNERSHIPS
 from partnership.directory.models import Partnership, School
 from partnership.goodpractice import entries, needs, support
@@ -226,14 +226,14 @@ def _support(
         req = support.request_accept(req=req, actor=other)
         if stage == "accepted":
             continue
-        start = today - datetime.timedelta(days=40)
+        start = previous_school_day(today - datetime.timedelta(days=40))
         req = support.plan_agree(
             req=req,
             plan=f"Two half-day visits to {entry.school.name}, then a follow-up in our school.",
             sessions=2,
             visits=2,
             starts_on=start,
-            ends_on=today + datetime.timedelta(days=30),
+            ends_on=next_school_day(today + datetime.timedelta(days=30)),
             cost=None,
             impact_target=item.title,
             actor=other,
@@ -246,7 +246,7 @@ def _support(
         ):
             support.session_log(
                 req=req,
-                day=start + datetime.timedelta(days=7 + 14 * n),
+                day=previous_school_day(start + datetime.timedelta(days=7 + 14 * n)),
                 kind="visit_host",
                 days=Decimal("0.5"),
                 attendees="Headteacher and subject lead",
@@ -257,7 +257,7 @@ def _support(
             req=req,
             title="Trial the agreed sequence in two classes",
             owner=head,
-            due_on=today + datetime.timedelta(days=21),
+            due_on=next_school_day(today + datetime.timedelta(days=21)),
             actor=head,
         )
         support.impact_record(
