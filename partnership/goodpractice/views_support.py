@@ -63,6 +63,7 @@ def school_needs(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "school": school,
             "items": items,
+            "own_staff": access.principal_for(request.user).school_id == school.pk,
             "year_label": academic_year_label(year),
             "can_find": access.can(request.user, "find_support", school),
             "requests": selectors.request_list(request.user, school=school),
@@ -226,6 +227,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sessions": list(req.sessions.select_related("logged_by")),
             "actions": support.request_actions(req),
             "can": can,
+            # Where the need came from is a page of the asking school's (its plan, its outcomes): linked
+            # for its own staff, who can open it; everyone else reads the need's title.
+            "need_link": req.need_url
+            if access.principal_for(request.user).school_id == req.requesting_school_id
+            else "",
             "free": max(0, req.entry.capacity - support.reserved_sessions(req.entry)),
             "crumbs": _request_crumbs(req)[:-1]
             + [(f"{req.requesting_school.name} from {req.supporting_school.name}", "")],

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from partnership.goodpractice.models import SupportRequest
-from partnership.outcomes.models import NationalFigure
 from partnership.goodpractice.tests import factories
+from partnership.outcomes.models import NationalFigure
 from partnership.outcomes.tests.test_outcome_pages import YEAR, cohort
 
 pytestmark = pytest.mark.e2e
