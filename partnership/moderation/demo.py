@@ -231,7 +231,7 @@ def _load_partnership(partnership: Partnership, coordinator: User, today: dateti
 
 
 # Where a teacher judgement puts a script on the latent scale of the simulated judges (logits).
-LATENT = {"WTS": -2.0, "EXS": 0.0, "GDS": 2.0}
+LATENT = {"WTS": -2.5, "EXS": 0.0, "GDS": 2.5}
 
 
 def _judge_all(session: CJSession, share: float, rng: random.Random) -> None:
@@ -248,6 +248,18 @@ def _judge_all(session: CJSession, share: float, rng: random.Random) -> None:
             chosen = "L" if rng.random() < 1 / (1 + math.exp(-gap)) else "R"
             decided = cj_sessions.pair_decide(judge=judge, pair_id=pair.pk, chosen=chosen)
             CJPair.objects.filter(pk=decided.pk).update(seconds=round(rng.uniform(9, 40), 1))
+
+
+def _positions_by_sample(session: CJSession) -> None:
+    """Put the scripts in the order their samples were made. Sample codes are random, so the order a
+    session takes them in is too; the demo's judging is simulated from a seed and should come out
+    the same on every load."""
+    scripts = list(CJScript.objects.filter(session=session).order_by("sample_id"))
+    offset = len(scripts)
+    for script in scripts:  # two steps: (session, position) is unique at every moment
+        CJScript.objects.filter(pk=script.pk).update(position=script.position + offset)
+    for position, script in enumerate(scripts):
+        CJScript.objects.filter(pk=script.pk).update(position=position)
 
 
 def _per_script(source: ModerationSession) -> int:
@@ -286,6 +298,7 @@ def _comparative_judgement(
     )  # fmt: skip
     CJSession.objects.filter(pk=before.pk).update(academic_year=last.academic_year, seed=rng.randrange(2**31))
     before.refresh_from_db()
+    _positions_by_sample(before)
     _mark_boundaries(before)
     for person in judges:
         cj_sessions.judge_invite(session=before, actor=coordinator, person=person)
@@ -299,6 +312,7 @@ def _comparative_judgement(
     )  # fmt: skip
     CJSession.objects.filter(pk=now.pk).update(seed=rng.randrange(2**31))
     now.refresh_from_db()
+    _positions_by_sample(now)
     boundary_scripts = list(CJScript.objects.filter(session_id=before.pk).exclude(boundary=""))
     if boundary_scripts:
         cj_sessions.anchors_add(session=now, actor=coordinator, scripts=boundary_scripts)
