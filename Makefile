@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Test processes (pytest-xdist): one per core; `make test TEST_WORKERS=0` runs in this process.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
 PORT ?= 8000
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -37,11 +40,11 @@ system-deps:
 	fi
 
 test: $(STAMP) system-deps
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --durations=25
 
 # The inner loop: everything but the browser tests.
 test-fast: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m "not e2e"
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

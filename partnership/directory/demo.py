@@ -193,6 +193,10 @@ def _hashed(password: str) -> str:
     return make_password(password)
 
 
+# When the demo's partnerships began: their schools joined, and their people took up their roles.
+FOUNDED = datetime.date(2015, 9, 1)
+
+
 def _person(email: str, name: str, password: str, school: School | None = None, **extra: Any) -> tuple[User, bool]:
     user = User.objects.filter(email=email).first()
     if user is not None:
@@ -214,7 +218,7 @@ def _role(
         partnership=partnership,
         subject=subject,
         ended_on=None,
-        defaults={"approved_at": timezone.now()},
+        defaults={"approved_at": timezone.now(), "started_on": FOUNDED},
     )
 
 
@@ -261,7 +265,7 @@ def load_demo(password: str, today: datetime.date | None = None) -> DemoResult:
             )
             created += made
             Membership.objects.get_or_create(
-                partnership=partnership, school=school, left_on=None, defaults={"joined_on": "2015-09-01"}
+                partnership=partnership, school=school, left_on=None, defaults={"joined_on": FOUNDED}
             )
             for prefix, role, subject, title in SCHOOL_STAFF:
                 email = f"{prefix}.{slug}@demo.example"

@@ -47,7 +47,7 @@ def add_schools(partnership: Partnership, first: int, last: int) -> list[School]
     schools = School.objects.bulk_create(
         School(
             urn=f"{600000 + n}",
-            la_code="936",
+            la_code="938",  # not the factories' 936: their numbers reach 2000 and beyond
             establishment_number=f"{2000 + n:04d}",
             name=school_name(n),
             slug=f"growth-school-{n}",
