@@ -70,6 +70,18 @@ def entry_requests(user: Any, entry: RegisterEntry) -> list[SupportRequest]:
     )
 
 
+def asked_already(user: Any, school: Any, need: Any) -> dict[int, SupportRequest]:
+    """The school's live requests (asked, or accepted and not yet closed) for this need, by entry:
+    the entries that find support should not offer to ask again. One query."""
+    rows = access.visible_to(user, SupportRequest).filter(
+        requesting_school=school,
+        need_kind=need.kind,
+        need_ref=need.key[:200],
+        status__in=[SupportRequest.Status.REQUESTED, *SupportRequest.OPEN],
+    )
+    return {req.entry_id: req for req in rows.order_by("requested_at")}
+
+
 def request_list(user: Any, *, school: Any = None, partnership: Any = None) -> list[SupportRequest]:
     rows = access.visible_to(user, SupportRequest)
     if school is not None:

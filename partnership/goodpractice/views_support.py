@@ -128,6 +128,10 @@ def _need_and_area(request: HttpRequest, school: School) -> tuple[needs.NeedItem
 def find_support(request: HttpRequest, slug: str) -> HttpResponse:
     school = _school(request, slug, "view_needs")
     item, area, areas = _need_and_area(request, school)
+    asked = selectors.asked_already(request.user, school, item)
+    matches = [
+        (match, entry, asked.get(entry.pk)) for match, entry in suggestions_for(request.user, school, item, area.key)
+    ]
     return render(
         request,
         "goodpractice/find_support.html",
@@ -137,7 +141,7 @@ def find_support(request: HttpRequest, slug: str) -> HttpResponse:
             "area": area,
             "areas": areas if item.areas else [],
             "other_areas": [] if item.areas else areas,
-            "matches": suggestions_for(request.user, school, item, area.key),
+            "matches": matches,
             "can_ask": access.can(request.user, "find_support", school),
             "crumbs": _needs_crumbs(school, ("Find support", "")),
         },

@@ -109,6 +109,12 @@ def test_a_head_finds_support_for_their_own_need_and_the_other_head_accepts(clie
     response = client.post(ask, {"sessions": 2, "message": "Could we visit?"})
     req = SupportRequest.objects.get()
     assert response["Location"] == reverse("goodpractice:request_detail", args=[req.pk])
+    # asked once: the suggestion now links to the request instead of offering to ask again
+    again = client.get(reverse("goodpractice:find_support", args=["own-primary"]), {"need": f"own|{need.pk}"})
+    again_body = again.content.decode()
+    assert reverse("goodpractice:request_detail", args=[req.pk]) in again_body
+    assert reverse("goodpractice:request_create", args=["own-primary", entry.pk]) not in again_body
+    assert "Requested" in again_body
     _login(client, world["partner_head"])
     assert "Accept" in client.get(reverse("goodpractice:request_detail", args=[req.pk])).content.decode()
     client.post(reverse("goodpractice:request_accept", args=[req.pk]))
