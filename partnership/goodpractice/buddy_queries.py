@@ -8,8 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from partnership.core import access
@@ -110,18 +109,17 @@ def pairs_page(user: Any, partnership: Partnership, today: datetime.date | None 
     }
 
 
-def my_buddies_section(request: HttpRequest, partnership: Partnership) -> dict[str, Any] | None:
-    """The "My buddies" section of a partnership's page, for the signed-in person: their current
-    and coming buddies in this partnership (None when they have none)."""
-    day = timezone.localdate()
-    pairs = list(
-        BuddyPair.objects.filter(partnership=partnership, ends_on__gt=day)
-        .filter(pk__in=access.visible_to(request.user, BuddyPair).values("pk"))
-        .select_related("first", "second", "first_school", "second_school")
-        .order_by("starts_on", "pk")
-    )
-    mine = _mine(request.user, pairs, day)
-    return {"partnership": partnership, "mine": mine} if mine else None
+def my_buddies(user: Any, partnership: Partnership | None = None, day: datetime.date | None = None) -> list[MyBuddy]:
+    """The person's current and coming buddies (in one partnership, or in all), soonest first. One query."""
+    day = day or timezone.localdate()
+    if not getattr(user, "is_authenticated", False):
+        return []
+    pairs = BuddyPair.objects.filter(ends_on__gt=day).filter(Q(first=user) | Q(second=user))
+    if partnership is not None:
+        pairs = pairs.filter(partnership=partnership)
+    visible = pairs.filter(pk__in=access.visible_to(user, BuddyPair).values("pk"))
+    rows = visible.select_related("first", "second", "first_school", "second_school").order_by("starts_on", "pk")
+    return _mine(user, list(rows), day)
 
 
 @dataclass(frozen=True)

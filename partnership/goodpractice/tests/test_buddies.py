@@ -494,25 +494,26 @@ def test_the_demo_pairs_are_believable_and_loading_twice_doubles_nothing(shared_
     assert (BuddyPair.objects.count(), BuddyMeeting.objects.count()) == counts
 
 
-def test_the_my_buddies_section_for_the_partnership_page(rf, shared_world):
+def test_my_buddies_are_on_the_home_page_and_the_pairs_page(client, shared_world):
     from django.template.loader import render_to_string
 
-    from partnership.goodpractice.buddy_queries import my_buddies_section
+    from partnership.goodpractice.buddy_queries import my_buddies
 
     w = shared_world
     _name(w["partner_teacher"], "Pat Partner")
     pair = f.current_pair(w.home, w["teacher"], w["partner_teacher"], by=w["coordinator"], focus="Phonics")
     buddies.pair_renew(pair, actor=w["coordinator"])
-    request = rf.get("/")
-    request.user = w["teacher"]
-    section = my_buddies_section(request, w.home)
-    assert [(row.buddy, row.upcoming) for row in section["mine"]] == [
-        (w["partner_teacher"], False),
-        (w["partner_teacher"], True),
-    ]
-    html = render_to_string("goodpractice/buddies/_my_buddies.html", {"panel": section})
+    mine = my_buddies(w["teacher"])
+    assert [(row.buddy, row.upcoming) for row in mine] == [(w["partner_teacher"], False), (w["partner_teacher"], True)]
+    assert my_buddies(w["teacher"], w.other) == []
+    html = render_to_string("goodpractice/buddies/_my_buddies.html", {"panel": {"mine": mine}})
     assert "My buddies" in html and "Pat Partner</a>, Partner Primary: Phonics" in html and "From 1 September" in html
-    request.user = w["head"]  # sees the pair (their school's), but it is not theirs
-    assert my_buddies_section(request, w.home) is None
-    request.user = w["outside_teacher"]
-    assert my_buddies_section(request, w.other) is None
+    client.force_login(w["teacher"])
+    home = client.get(reverse("home")).content.decode()
+    assert "Your buddies" in home and "Pat Partner, Partner Primary" in home
+    assert reverse("goodpractice:buddy_pair", args=[pair.pk]) in home
+    # the head sees the pair (their school's) on the pairs page, but it is not theirs
+    assert my_buddies(w["head"]) == []
+    client.force_login(w["head"])
+    assert "Your buddies" not in client.get(reverse("home")).content.decode()
+    assert my_buddies(w["outside_teacher"]) == []
