@@ -11,7 +11,10 @@ policy as a matrix of roles x schools x objects (`partnership/core/tests/test_ac
 Two rules hold across every app and live here:
 - Pupil-level rows (models registered with `pupil_level=True`) and pupil actions on a school are
   for the authorised staff of the pupil's own school only: no administrator bypass, anywhere.
-- Platform administrators may do everything else. Inactive accounts may do nothing.
+- Platform administrators may do everything else, except the actions an app registers as
+  `personal`: a person's own professional judgement or a school's own consent (a moderator's
+  judgement of a sample, a school's consent to share a pupil's work), which nobody does for anyone.
+  Inactive accounts may do nothing.
 """
 
 from __future__ import annotations
@@ -84,6 +87,8 @@ SCOPES: dict[str, Scope] = {}
 RULES: dict[tuple[str, str], Rule] = {}
 POLICY: list[PolicyRow] = []
 PUPIL_LEVEL_MODELS: set[str] = set()
+# (model label, action) pairs that are a person's or a school's own to do: no administrator bypass.
+PERSONAL_ACTIONS: set[tuple[str, str]] = set()
 # Where an action arose limits who sees it (see `actions_place_rule`): source model label -> the
 # visible source rows for a principal.
 ACTION_PLACES: dict[str, Callable[[Principal], Any]] = {}
@@ -99,10 +104,12 @@ def register(
     view: str = "",
     act: str = "",
     pupil_level: bool = False,
+    personal: Iterable[str] = (),
 ) -> None:
     """Declare the policy for one model (`app.model`): its scope, its object rules, and the sentences
     of the written policy. An app may add rules to another app's model (outcomes adds
-    `view_pupils` to a School) by registering rules without a scope."""
+    `view_pupils` to a School) by registering rules without a scope. `personal` names the rules that
+    only the people they name may use, administrators included (see the module's docstring)."""
     if scope is not None:
         if label in SCOPES:
             raise ImproperlyConfigured(f"The access scope of {label} is declared twice.")
@@ -113,6 +120,10 @@ def register(
         RULES[label, action] = rule
     if pupil_level:
         PUPIL_LEVEL_MODELS.add(label)
+    for action in personal:
+        if (label, action) not in RULES:
+            raise ImproperlyConfigured(f"{label} {action!r} is personal but has no rule.")
+        PERSONAL_ACTIONS.add((label, action))
     if view or act:
         POLICY.append(PolicyRow(label=label, name=name or label, view=view, act=act))
 
@@ -189,7 +200,12 @@ def pupil_school(p: Principal) -> int | None:
 
 
 def _admin_passes(principal: Principal, label: str, action: str = "view") -> bool:
-    return principal.is_admin and label not in PUPIL_LEVEL_MODELS and action not in PUPIL_ACTIONS
+    return (
+        principal.is_admin
+        and label not in PUPIL_LEVEL_MODELS
+        and action not in PUPIL_ACTIONS
+        and (label, action) not in PERSONAL_ACTIONS
+    )
 
 
 def visible_to(user: Any, model_or_qs: type[models.Model] | models.QuerySet[Any]) -> models.QuerySet[Any]:
@@ -295,6 +311,7 @@ def policy_table() -> str:
     lines += [f"| {row.name} | {row.view} | {row.act} |" for row in POLICY]
     lines.append(
         "| Everything else | platform administrators (never pupil-level data) | platform administrators "
-        "(never pupil-level data); inactive accounts may do nothing |"
+        "(never pupil-level data, nor what is a person's own judgement or a school's own consent); inactive "
+        "accounts may do nothing |"
     )
     return "\n".join(lines)

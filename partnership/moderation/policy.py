@@ -212,12 +212,13 @@ def register() -> None:
             "moderate": may_moderate,
             "offer_exemplar": lambda p, o: leads_school(p, o.school_id),
         },
+        personal=("moderate", "offer_exemplar"),
         view="staff of the sample's school; by its code only (never its school, teacher or pupil): the session's "
         "moderators, the partnership's coordinators, the judges of a CJ session that includes it, and everyone "
         "who can view the partnership once it is in the exemplar bank",
         act="`edit` (files, teacher judgement, evidence grid, withdraw): staff of the sample's school; `moderate`: "
         "the session's moderators from other schools; `offer_exemplar` (consent to the exemplar bank): the "
-        "school's headteacher and senior leaders",
+        "school's headteacher and senior leaders; no administrator does either for them",
     )
     access.register("moderation.samplefile", scope=child_scope("moderation.sample", "sample_id"))
     access.register(

@@ -46,3 +46,26 @@ def test_a_rule_cannot_be_declared_twice():
         access.register("directory.school", scope=lambda p: None)  # type: ignore[arg-type,return-value]
     with pytest.raises(ImproperlyConfigured):
         access.register("directory.school", rules={"manage": lambda p, o: True})
+
+
+def test_personal_actions_are_the_moderators_judgement_and_the_schools_consent():
+    # Nobody does these for someone else: not even a platform administrator.
+    assert access.PERSONAL_ACTIONS == {("moderation.sample", "moderate"), ("moderation.sample", "offer_exemplar")}
+    with pytest.raises(ImproperlyConfigured):
+        access.register("directory.school", personal=("no_such_rule",))
+
+
+@pytest.mark.django_db
+def test_an_administrator_may_not_moderate_or_consent_but_may_still_manage(world):
+    from partnership.moderation.tests import factories as f
+
+    session = f.session(world.home, host=world.own, by=world["coordinator"])
+    f.moderator(session, world["partner_head"], by=world["coordinator"])
+    sample = f.sample(session, world.own, by=world["teacher"])
+    admin = world["admin"]
+    assert access.can(world["partner_head"], "moderate", sample)  # the moderator from another school
+    assert access.can(world["head"], "offer_exemplar", sample)  # the school's headteacher
+    assert not access.can(admin, "moderate", sample)
+    assert not access.can(admin, "offer_exemplar", sample)
+    assert access.can(admin, "edit", sample)  # not personal: the administrator's pass holds
+    assert access.can(admin, "view", sample)

@@ -53,10 +53,11 @@ SAMPLE_EDIT = grid(   "A..",   "A..",   "...",   "...",   "...",   "..A",   "AAA
 # school only (pupil-level: no administrator ...)"), so no administrator bypass there.
 SAMPLE_IDENTITY = grid("A..",  "A..",   "...",   "...",   "...",   "..A",   "...")  # fmt: skip
 # Sample `moderate`: the session's moderators from other schools (the head moderates, but never
-# their own school's sample).
-MODERATE = grid(      ".A.",   "...",   "...",   "...",   "...",   "...",   "AAA")  # fmt: skip
-# Sample `offer_exemplar`: the school's headteacher and senior leaders.
-OFFER = grid(         "A..",   "...",   "...",   "...",   "...",   "..A",   "AAA")  # fmt: skip
+# their own school's sample). A judgement is the moderator's own: no administrator makes it.
+MODERATE = grid(      ".A.",   "...",   "...",   "...",   "...",   "...",   "...")  # fmt: skip
+# Sample `offer_exemplar`: the school's headteacher and senior leaders. The consent is the school's:
+# no administrator gives it.
+OFFER = grid(         "A..",   "...",   "...",   "...",   "...",   "..A",   "...")  # fmt: skip
 # Exemplar `withdraw`: the school's headteacher and senior leaders, and the partnership's coordinators.
 WITHDRAW = grid(      "A..",   "...",   "...",   "AA.",   "...",   "..A",   "AAA")  # fmt: skip
 # Partnership `view_moderation_agreement`: its coordinators, advisers and member schools' staff.
