@@ -123,6 +123,27 @@ ENTRIES: dict[str, list[tuple[str, str, str, str, int, str, bool]]] = {
         ),
     ],
 }
+# Evidence from outside the platform, for entries whose strength its own data does not show:
+# (school slug, area key) -> (what it shows, where to read it).
+DOCUMENTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("maybury-primary", "eal"): (
+        "Local authority EAL review, spring 2026: new arrivals' progress in English tracked half-termly and "
+        "most reach the expected stage within a year",
+        "https://maybury-primary.example.org/eal-review-2026",
+    ),
+    ("st-marys-cofe-primary", "eyfs"): (
+        "Local authority EYFS profile moderation, summer 2026: every judgement sampled agreed",
+        "https://st-marys-cofe-primary.example.org/eyfs-moderation-2026",
+    ),
+    ("stepgates-community", "maths"): (
+        "Maths hub work group report, 2025/26: mastery readiness project completed",
+        "https://stepgates-community.example.org/maths-hub-report",
+    ),
+    ("meadowcroft-infant", "music"): (
+        "Music hub partnership review, 2026: singing strategy recognised as strong practice",
+        "https://meadowcroft-infant.example.org/music-hub-review",
+    ),
+}
 # (asking school, supporting school, area): the stage each demo request reaches.
 REQUESTS: dict[str, list[tuple[str, str, str, str]]] = {
     "stars": [
@@ -188,6 +209,9 @@ def _entries(
             entries.evidence_link(entry=entry, kind=item.kind, ref=item.ref, actor=head)
         if inspection:
             entries.evidence_add_note(entry=entry, kind="inspection", label=inspection, actor=head)
+        if (slug, area_key) in DOCUMENTS:
+            label, url = DOCUMENTS[slug, area_key]
+            entries.evidence_add_note(entry=entry, kind="document", label=label, url=url, actor=head)
         entries.resource_add(
             entry=entry,
             title=f"{areas[area_key].name}: our approach on one page",

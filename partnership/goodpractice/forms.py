@@ -50,7 +50,7 @@ class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status",
         required=False,
-        choices=[("", "Proposed and endorsed"), *RegisterEntry.Status.choices],
+        choices=[("", "Current"), *RegisterEntry.Status.choices],
     )
 
     def __init__(self, *args: Any, areas: Iterable[PracticeArea], schools: Iterable[Any], **kwargs: Any) -> None:
