@@ -16,6 +16,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.core import registry
@@ -26,7 +27,7 @@ from partnership.directory.models import Partnership, School
 from partnership.goodpractice import entries, needs, support
 from partnership.goodpractice.areas import ensure_shipped
 from partnership.goodpractice.demo_buddies import load_buddies
-from partnership.goodpractice.models import PracticeArea, RegisterEntry
+from partnership.goodpractice.models import PracticeArea, RegisterEntry, SupportRequest, SupportSession
 
 # (school slug, area key, title, description, capacity, inspection, endorse)
 ENTRIES: dict[str, list[tuple[str, str, str, str, int, str, bool]]] = {
@@ -225,6 +226,45 @@ def _entries(
     return made
 
 
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _dated(req: SupportRequest, today: datetime.date, start: datetime.date | None) -> None:
+    """Put each step of a demo request on the school day it would have happened, in order: asked,
+    answered and planned before its first session (`start`), each session logged on its day, the
+    impact after the last one, closed after that. (The services stamp the moment the demo loads.)"""
+    if start is None:  # asked lately: waiting for an answer, or just accepted
+        asked = previous_school_day(today - datetime.timedelta(days=9 if req.decided_at else 3))
+        answered = next_school_day(asked + datetime.timedelta(days=2))
+        steps = {"requested_at": _at(asked), "decided_at": _at(answered, 16) if req.decided_at else None}
+    else:
+        asked = previous_school_day(start - datetime.timedelta(days=21))
+        steps = {
+            "requested_at": _at(asked),
+            "decided_at": _at(next_school_day(asked + datetime.timedelta(days=2)), 16),
+            "plan_agreed_at": _at(previous_school_day(start - datetime.timedelta(days=7)), 15),
+        }
+    sessions = list(SupportSession.objects.filter(request=req).order_by("day"))
+    for session in sessions:
+        SupportSession.objects.filter(pk=session.pk).update(logged_at=_at(session.day, 17))
+    if req.impact_recorded_at and sessions:
+        impact = min(next_school_day(sessions[-1].day + datetime.timedelta(days=7)), today)
+        steps["impact_recorded_at"] = _at(impact, 16)
+        if req.closed_at:
+            steps["closed_at"] = _at(min(next_school_day(impact + datetime.timedelta(days=3)), today), 16)
+    SupportRequest.objects.filter(pk=req.pk).update(**steps)
+
+
+def _dated_entries(made: dict[tuple[str, str], RegisterEntry], today: datetime.date) -> None:
+    """Entries proposed a term ago and endorsed at the board's meeting a fortnight later."""
+    proposed = _at(previous_school_day(today - datetime.timedelta(days=90)), 9)
+    endorsed = _at(next_school_day(proposed.date() + datetime.timedelta(days=14)), 18)
+    rows = RegisterEntry.objects.filter(pk__in=[e.pk for e in made.values()])
+    rows.update(proposed_at=proposed, updated_at=proposed)
+    rows.filter(endorsed_at__isnull=False).update(endorsed_at=endorsed)
+
+
 def _support(
     made: dict[tuple[str, str], RegisterEntry], rows: list[tuple[str, str, str, str]], today: datetime.date
 ) -> int:
@@ -246,9 +286,11 @@ def _support(
         )
         count += 1
         if stage == "requested":
+            _dated(req, today, None)
             continue
         req = support.request_accept(req=req, actor=other)
         if stage == "accepted":
+            _dated(req, today, None)
             continue
         start = previous_school_day(today - datetime.timedelta(days=40))
         req = support.plan_agree(
@@ -292,7 +334,9 @@ def _support(
             actor=head,
         )
         if stage == "closed":
-            support.request_close(req=req, actor=head)
+            req = support.request_close(req=req, actor=head)
+        req.refresh_from_db()
+        _dated(req, today, start)
     return count
 
 
@@ -305,6 +349,7 @@ def demo_outcome(password: str, today: datetime.date) -> DemoOutcome:
         if partnership is None or RegisterEntry.objects.filter(partnership=partnership).exists():
             continue
         made = _entries(partnership, ENTRIES.get(partnership.slug, []))
+        _dated_entries(made, today)
         made_entries += len(made)
         made_requests += _support(made, REQUESTS.get(partnership.slug, []), today)
         load_buddies(partnership, today)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from partnership.directory.demo import load_demo
 from partnership.goodpractice import support
@@ -35,5 +36,16 @@ def test_the_demo_loads_once_with_every_stage(settings, tmp_path):
     )
     for entry in RegisterEntry.objects.all():
         assert support.reserved_sessions(entry) <= entry.capacity
+    # every step on a day it could have happened, in order, none after the demo's today
+    end = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(23, 59)))
+    for req in SupportRequest.objects.select_related("entry"):
+        steps = [req.entry.proposed_at, req.entry.endorsed_at, req.requested_at, req.decided_at, req.plan_agreed_at]
+        days = [s.day for s in req.sessions.order_by("day")]
+        steps += [timezone.make_aware(datetime.datetime.combine(d, datetime.time(12))) for d in days]
+        steps += [req.impact_recorded_at, req.closed_at, end]
+        known = [s for s in steps if s is not None]
+        assert known == sorted(known), f"{req}: steps out of order {known}"
+        for session in req.sessions.all():
+            assert timezone.localdate(session.logged_at) == session.day
     demo_outcome("demo-password-123", TODAY)  # again: nothing doubled
     assert {m.__name__: m.objects.count() for m in (RegisterEntry, SupportRequest, SupportSession, BuddyPair)} == counts
