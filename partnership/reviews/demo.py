@@ -204,6 +204,7 @@ def _sef(
         sharing_decided_by=head if sharing != Sharing.OWN_SCHOOL else None,
         sharing_decided_at=decided if sharing != Sharing.OWN_SCHOOL else None,
         created_by=head,
+        created_at=decided - datetime.timedelta(days=14),  # started a fortnight before it was shared
     )
     for area in framework.areas.all():
         narrative, strength, development = NARRATIVE.get(area.key, (f"What we know about {area.name.lower()}.", "", ""))
