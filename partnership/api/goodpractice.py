@@ -254,6 +254,11 @@ class SupportMatchSerializer(serializers.Serializer):
     remaining = serializers.IntegerField(help_text="Sessions free this term.")
     capacity = serializers.IntegerField()
     reasons = serializers.ListField(child=serializers.CharField(), help_text="Why it is suggested.")
+    asked_request = serializers.IntegerField(
+        allow_null=True,
+        help_text="The school's live request to this entry for this need (asked, or accepted and not closed), "
+        "or null: a school asks once.",
+    )
 
 
 @extend_schema_serializer(many=False)
@@ -519,6 +524,7 @@ class SupportMatchViewSet(viewsets.ViewSet):
         area = next((a for a in selectors.active_areas() if a.key == query["area"]), None)
         if area is None:
             raise ValidationError({"area": ["That area is not in the list of practice areas."]})
+        asked = selectors.asked_already(request.user, school, item)
         matches = [
             {
                 "entry": entry.pk,
@@ -528,6 +534,7 @@ class SupportMatchViewSet(viewsets.ViewSet):
                 "remaining": match.remaining,
                 "capacity": match.offer.capacity,
                 "reasons": list(match.reasons),
+                "asked_request": asked[entry.pk].pk if entry.pk in asked else None,
             }
             for match, entry in suggestions_for(request.user, school, item, area.key)
         ]

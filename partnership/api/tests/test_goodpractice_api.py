@@ -221,6 +221,13 @@ def test_matches_are_other_schools_entries_in_the_area_best_first(client, shared
     assert best["strength"] > body["matches"][1]["strength"]
     assert "Endorsed by the Raising Achievement Board" in best["reasons"]
     assert "2 of 4 sessions free this term" in best["reasons"]
+    assert best["asked_request"] is None  # the school's request to it is for another need
+    item = needs.find_need(w["head"], w.own, YEAR, key)
+    asked = support.request_create(
+        entry=plain, school=w.own, need=item, area=factories.area("maths"), message="", sessions=1, actor=w["head"]
+    )
+    body = client.get("/api/v1/support-matches/", {"school": "own-primary", "need": key, "area": "maths"}).json()
+    assert [m["asked_request"] for m in body["matches"]] == [None, asked.pk]
     # Another area of the list may be asked for the same need.
     body = client.get("/api/v1/support-matches/", {"school": "own-primary", "need": key, "area": "eal"}).json()
     assert body["matches"] == []  # the own school's EAL entry is its own
