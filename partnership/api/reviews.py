@@ -241,9 +241,15 @@ class ReviewCycleSerializer(serializers.ModelSerializer):
             "max_load",
             "status",
             "status_label",
+            "accepted_at",
+            "closed_at",
         ]
         read_only_fields = fields
-        extra_kwargs = {"name": {"help_text": PLAIN_TEXT_HELP}}
+        extra_kwargs = {
+            "name": {"help_text": PLAIN_TEXT_HELP},
+            "accepted_at": {"help_text": "When the rota was agreed, or null."},
+            "closed_at": {"help_text": "When the cycle was closed, or null (open cycles, and those opened again)."},
+        }
 
 
 class ReviewTeamMemberSerializer(serializers.ModelSerializer):

@@ -29,6 +29,7 @@ from partnership.reviews.models import (
     FrameworkArea,
     Review,
     ReviewCycle,
+    ReviewReport,
     TeamMember,
 )
 from partnership.reviews.rota import Reviewer, RotaInfeasible, check_rota, plan_rota
@@ -298,6 +299,50 @@ def rota_accept(*, cycle: ReviewCycle, actor: Any, request: HttpRequest | None =
     cycle.accepted_at = timezone.now()
     cycle.save(update_fields=["status", "accepted_by", "accepted_at"])
     audit.record(actor, "accept_rota", cycle, request=request, partnership_id=cycle.partnership_id)
+    return cycle
+
+
+def cycle_unfinished(cycle: ReviewCycle) -> int:
+    """How many of the cycle's reviews have no final report yet. One query."""
+    return Review.objects.filter(cycle=cycle).exclude(report__status=ReviewReport.Status.FINAL).count()
+
+
+@transaction.atomic
+def cycle_close(*, cycle: ReviewCycle, actor: Any, request: HttpRequest | None = None) -> ReviewCycle:
+    """Close the year's cycle: its teams are settled and its visits leave people's "coming up"
+    lists. Reports still in progress can be finished, and the cycle can be opened again."""
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status == ReviewCycle.Status.CLOSED:
+        raise ApplicationError("This review cycle is already closed.", field="close")
+    if cycle.status != ReviewCycle.Status.ACCEPTED:
+        raise ApplicationError("Agree the rota before closing the cycle.", field="close")
+    unfinished = cycle_unfinished(cycle)
+    cycle.status = ReviewCycle.Status.CLOSED
+    cycle.closed_by = actor
+    cycle.closed_at = timezone.now()
+    cycle.save(update_fields=["status", "closed_by", "closed_at"])
+    audit.record(
+        actor,
+        "close_cycle",
+        cycle,
+        detail={"without_final_report": unfinished},
+        request=request,
+        partnership_id=cycle.partnership_id,
+    )
+    return cycle
+
+
+@transaction.atomic
+def cycle_reopen(*, cycle: ReviewCycle, actor: Any, request: HttpRequest | None = None) -> ReviewCycle:
+    """Open a closed cycle again (closed by mistake, or a visit put off): the rota stays agreed."""
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status != ReviewCycle.Status.CLOSED:
+        raise ApplicationError("This review cycle is not closed.", field="close")
+    cycle.status = ReviewCycle.Status.ACCEPTED
+    cycle.closed_by = None
+    cycle.closed_at = None
+    cycle.save(update_fields=["status", "closed_by", "closed_at"])
+    audit.record(actor, "reopen_cycle", cycle, request=request, partnership_id=cycle.partnership_id)
     return cycle
 
 

@@ -396,6 +396,8 @@ def _last_cycle(
         relaxed=plan.relaxed,
         accepted_by=coordinator,
         accepted_at=timezone.now() - datetime.timedelta(days=400),
+        closed_by=coordinator,
+        closed_at=timezone.make_aware(datetime.datetime(year + 1, 7, 10, 16)),  # the summer term's end
         created_by=coordinator,
     )
     spring = first_school_day_of_term(year, Term.SPRING)

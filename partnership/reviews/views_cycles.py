@@ -5,6 +5,7 @@ it, the notes page autosaves as the reviewer types (`static/reviews/notes.js`)."
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -149,6 +150,8 @@ def _cycle_context(
         "cycle": cycle,
         "crumbs": _cycle_crumbs(cycle)[:-1] + [(cycle.name, "")],
         "planning": cycle.status == ReviewCycle.Status.PLANNING,
+        "closing": context["manage"] and cycle.status != ReviewCycle.Status.PLANNING,
+        "unfinished": cycles.cycle_unfinished(cycle) if cycle.status == ReviewCycle.Status.ACCEPTED else 0,
     }
 
 
@@ -183,6 +186,32 @@ def cycle_accept(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "reviews/cycles/cycle_detail.html", {**context, "rota_error": exc.message})
     messages.success(request, "Rota agreed. The teams and the schools can now plan their visits.")
     return redirect("reviews:cycle_detail", pk=cycle.pk)
+
+
+def _cycle_step(request: HttpRequest, pk: int, step: Callable[..., ReviewCycle], done: str) -> HttpResponse:
+    """Close or reopen a cycle: the coordinators' step, its refusal shown on the cycle's page."""
+    cycle = _cycle(request, pk, "manage")
+    try:
+        step(cycle=cycle, actor=request.user, request=request)
+    except ApplicationError as exc:
+        context = _cycle_context(request, cycle)
+        return render(request, "reviews/cycles/cycle_detail.html", {**context, "close_error": exc.message})
+    messages.success(request, done)
+    return redirect("reviews:cycle_detail", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _cycle_step(
+        request, pk, cycles.cycle_close, "Review cycle closed. Reports still in progress can be finished."
+    )
+
+
+@login_required
+@require_POST
+def cycle_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _cycle_step(request, pk, cycles.cycle_reopen, "Review cycle opened again. The rota stays agreed.")
 
 
 @login_required

@@ -90,6 +90,8 @@ ENTRIES: dict[str, Entry] = {
     "reviews:cycle_detail": obj("reviews:cycle_detail", cycle_pk, VIEW),
     "reviews:cycle_propose": post("reviews:cycle_propose", cycle_pk, COORDINATORS),
     "reviews:cycle_accept": post("reviews:cycle_accept", cycle_pk, COORDINATORS),
+    "reviews:cycle_close": post("reviews:cycle_close", cycle_pk, COORDINATORS),
+    "reviews:cycle_reopen": post("reviews:cycle_reopen", cycle_pk, COORDINATORS),
     "reviews:conflict_list": Entry("reviews:conflict_list", SIGNED_IN),
     "reviews:conflict_list+declare": Entry(
         "reviews:conflict_list",

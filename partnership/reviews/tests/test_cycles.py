@@ -230,6 +230,50 @@ def test_team_edits_after_acceptance_are_still_checked(client, world):
     assert "cannot be saved" in text(response)
 
 
+# --- Closing a cycle ------------------------------------------------------------------------------
+
+
+def test_a_coordinator_closes_the_cycle_and_can_open_it_again(client, world):
+    grow(world, 2)
+    cycle = factories.cycle(world.home, by=world["coordinator"], team_size=1, max_load=1)
+    propose(client, world, cycle)
+    close = reverse("reviews:cycle_close", args=[cycle.pk])
+    # not before the rota is agreed: said on the cycle's page, nothing changed
+    refused = client.post(close)
+    assert refused.status_code == 200 and "Agree the rota before closing the cycle." in text(refused)
+    assert ReviewCycle.objects.get(pk=cycle.pk).status == ReviewCycle.Status.PLANNING
+    client.post(reverse("reviews:cycle_accept", args=[cycle.pk]))
+    page = text(client.get(reverse("reviews:cycle_detail", args=[cycle.pk])))
+    assert "Close the cycle" in page and "4 reviews have no final report yet" in page
+    assert client.post(close)["Location"] == reverse("reviews:cycle_detail", args=[cycle.pk])
+    cycle.refresh_from_db()
+    assert cycle.status == ReviewCycle.Status.CLOSED and cycle.closed_by == world["coordinator"]
+    event = AuditEvent.objects.get(verb="close_cycle")
+    assert event.detail == {"without_final_report": 4} and event.partnership_id == world.home.pk
+    page = text(client.get(reverse("reviews:cycle_detail", args=[cycle.pk])))
+    assert "Open the cycle again" in page and "Change the team for" not in page  # teams settled
+    assert "already closed" in text(client.post(close))
+    client.post(reverse("reviews:cycle_reopen", args=[cycle.pk]))
+    cycle.refresh_from_db()
+    assert cycle.status == ReviewCycle.Status.ACCEPTED and cycle.closed_at is None
+    assert AuditEvent.objects.filter(verb="reopen_cycle").exists()
+    assert "not closed" in text(client.post(reverse("reviews:cycle_reopen", args=[cycle.pk])))
+
+
+def test_a_closed_cycles_visits_leave_the_heads_coming_up_list(rf, world):
+    from partnership.reviews import selectors
+
+    grow(world, 2)
+    cycle = factories.cycle(world.home, by=world["coordinator"], team_size=1, max_load=1)
+    cycles.rota_propose(cycle=cycle, actor=world["coordinator"])
+    cycles.rota_accept(cycle=cycle, actor=world["coordinator"])
+    request = rf.get("/")
+    request.user = TeamMember.objects.filter(review__cycle=cycle).first().person
+    assert selectors.home_reviews(request) is not None
+    cycles.cycle_close(cycle=cycle, actor=world["coordinator"])
+    assert selectors.home_reviews(request) is None
+
+
 # --- Conflicts of interest -----------------------------------------------------------------------
 
 
