@@ -28,6 +28,7 @@ from partnership.core.params import MAX_ID
 from partnership.reviews.models import (
     Activity,
     AreaJudgement,
+    AreaOfExcellence,
     Finding,
     FocusArea,
     Framework,
@@ -351,6 +352,25 @@ class FindingSerializer(serializers.ModelSerializer):
         }
 
 
+class AreaOfExcellenceSerializer(serializers.ModelSerializer):
+    school = serializers.IntegerField(source="review.school_id", read_only=True, help_text="The school reviewed.")
+    endorsed = serializers.BooleanField(
+        allow_null=True,
+        read_only=True,
+        help_text="True when the review team endorsed it, false when it did not, null until the team decides.",
+    )
+
+    class Meta:
+        model = AreaOfExcellence
+        fields = ["id", "review", "school", "title", "description", "endorsed", "team_comment", "decided_at"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "title": {"help_text": PLAIN_TEXT_HELP},
+            "description": {"help_text": PLAIN_TEXT_HELP},
+            "team_comment": {"help_text": PLAIN_TEXT_HELP},
+        }
+
+
 class AreaJudgementSerializer(serializers.ModelSerializer):
     area_name = serializers.CharField(source="area.name", read_only=True, help_text=PLAIN_TEXT_HELP)
     grade_label = serializers.CharField(
@@ -504,6 +524,19 @@ class AreaJudgementViewSet(ScopedViewSet):
     filters = {"review": "review_id", "cycle": "review__cycle_id", "school": "review__school_id"}
 
     queryset = AreaJudgement.objects.select_related("area", "grade")
+
+
+@extend_schema_view(list=extend_schema(parameters=[FindingQuery]))
+class AreaOfExcellenceViewSet(ScopedViewSet):
+    """The Areas of Excellence schools put forward for their reviews, with the team's decision, of the
+    reviews whose findings you may read."""
+
+    serializer_class = AreaOfExcellenceSerializer
+    ordering = ("review_id", "pk")
+    query_class = FindingQuery
+    filters = {"review": "review_id", "cycle": "review__cycle_id", "school": "review__school_id"}
+
+    queryset = AreaOfExcellence.objects.select_related("review")
 
 
 @extend_schema_view(list=extend_schema(parameters=[ReportQuery]))

@@ -18,6 +18,7 @@ from partnership.directory.tests.factories import member_school, staff
 from partnership.reviews.models import (
     Activity,
     AreaJudgement,
+    AreaOfExcellence,
     Finding,
     FocusArea,
     Framework,
@@ -238,6 +239,28 @@ def test_findings_judgements_and_reports_reach_the_partnership_only_when_a_final
     assert ids(client, "/api/v1/review-reports/") == set()
 
 
+def test_areas_of_excellence_follow_the_findings(client, world, data):
+    review, report = data["own_review"], data["report"]
+    aoe = AreaOfExcellence.objects.create(
+        review=review, title="Early reading", description="Phonics in every class", put_forward_by=world["head"]
+    )
+    client.force_login(world["teacher"])  # the school reviewed: its own, undecided
+    body = client.get(f"/api/v1/areas-of-excellence/{aoe.pk}/").json()
+    assert (body["school"], body["title"], body["endorsed"]) == (world.own.pk, "Early reading", None)
+    client.force_login(world["partner_teacher"])  # another school: not until the final report is shared
+    assert ids(client, "/api/v1/areas-of-excellence/") == set()
+    aoe.endorsed, aoe.team_comment, aoe.decided_at = True, "Seen in every class", timezone.now()
+    aoe.save()
+    report.status, report.finalised_at, report.sharing = ReviewReport.Status.FINAL, timezone.now(), Sharing.PARTNERSHIP
+    report.save()
+    assert ids(client, "/api/v1/areas-of-excellence/", school=world.own.pk) == {aoe.pk}
+    assert ids(client, "/api/v1/areas-of-excellence/", cycle=data["other_cycle"].pk) == set()
+    body = client.get(f"/api/v1/areas-of-excellence/{aoe.pk}/").json()
+    assert body["endorsed"] is True and body["team_comment"] == "Seen in every class"
+    client.force_login(world["outside_head"])
+    assert ids(client, "/api/v1/areas-of-excellence/") == set()
+
+
 def test_the_schema_describes_the_reviews_endpoints(client, db):
     paths = client.get("/api/schema/?format=json").json()["paths"]
     for path in [
@@ -248,6 +271,7 @@ def test_the_schema_describes_the_reviews_endpoints(client, db):
         "/api/v1/review-findings/",
         "/api/v1/review-judgements/",
         "/api/v1/review-reports/",
+        "/api/v1/areas-of-excellence/",
     ]:
         assert path in paths, path
     names = {p["name"] for p in paths["/api/v1/reviews/"]["get"]["parameters"]}

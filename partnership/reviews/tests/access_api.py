@@ -24,6 +24,7 @@ from partnership.core.tests.matrix import API, SIGNED_IN, VIEW, Entry, grid, obj
 from partnership.directory.tests.factories import World, member_school, staff
 from partnership.reviews.models import (
     AreaJudgement,
+    AreaOfExcellence,
     Finding,
     Framework,
     Review,
@@ -138,6 +139,21 @@ def shared_finding_pk(w: World, scope: str) -> dict[str, Any]:
     return {"pk": _judged(w, scope, ReviewReport.Status.FINAL, Sharing.PARTNERSHIP).findings.get().pk}
 
 
+def _excellence(review: Review, w: World, scope: str) -> AreaOfExcellence:
+    return AreaOfExcellence.objects.create(
+        review=review, title="Early reading", description="Phonics in every class", put_forward_by=_head(w, scope)
+    )
+
+
+def excellence_pk(w: World, scope: str) -> dict[str, Any]:
+    return {"pk": _excellence(_judged(w, scope), w, scope).pk}
+
+
+def shared_excellence_pk(w: World, scope: str) -> dict[str, Any]:
+    review = _judged(w, scope, ReviewReport.Status.FINAL, Sharing.PARTNERSHIP)
+    return {"pk": _excellence(review, w, scope).pk}
+
+
 def judgement_pk(w: World, scope: str) -> dict[str, Any]:
     return {"pk": _judged(w, scope).judgements.get().pk}
 
@@ -188,6 +204,9 @@ ENTRIES: dict[str, Entry] = {
     "v1:review-judgement-list": api_list("v1:review-judgement-list"),
     "v1:review-judgement-detail": _obj("v1:review-judgement-detail", judgement_pk, READ),
     "v1:review-judgement-detail+shared": _obj("v1:review-judgement-detail", shared_judgement_pk, VIEW),
+    "v1:area-of-excellence-list": api_list("v1:area-of-excellence-list"),
+    "v1:area-of-excellence-detail": _obj("v1:area-of-excellence-detail", excellence_pk, READ),
+    "v1:area-of-excellence-detail+shared": _obj("v1:area-of-excellence-detail", shared_excellence_pk, VIEW),
     "v1:review-report-list": api_list("v1:review-report-list", year=True),
     "v1:review-report-detail": _obj("v1:review-report-detail", final_report_pk, READ),
     "v1:review-report-detail+shared": _obj("v1:review-report-detail", shared_report_pk, VIEW),
